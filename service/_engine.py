@@ -1,0 +1,166 @@
+"""The engine's entry points: parse a spec (native or any library dialect), translate, evaluate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeAlias, Union
+
+import numpy as np
+from pydantic import Field, TypeAdapter, ValidationError
+
+from . import core
+from .core import FloatArray, LRSError
+from .dialects import DIALECT_MEMBERS
+from .dialects._base import DialectSpec
+from .specs import native as n
+from .specs._base import SpecModel
+from .specs._build import build
+
+__all__ = [
+    "MAX_DEPTH",
+    "Spec",
+    "SpecError",
+    "compile_spec",
+    "evaluate",
+    "evaluate_one",
+    "parse_spec",
+    "to_native",
+]
+
+#: The deepest nesting of schedules inside schedules (sequence, product, SequentialLR, join_schedules).
+MAX_DEPTH = 8
+
+_NATIVE_MEMBERS: tuple[type[SpecModel], ...] = (
+    n.Constant,
+    n.Step,
+    n.MultiStep,
+    n.Exponential,
+    n.Linear,
+    n.Transition,
+    n.Polynomial,
+    n.PiecewiseConstant,
+    n.PiecewiseLinear,
+    n.PiecewiseCosine,
+    n.InverseTime,
+    n.InverseSqrt,
+    n.CosineAnnealing,
+    n.WarmupCosine,
+    n.WarmupStableDecay,
+    n.CosineRestarts,
+    n.OneCycle,
+    n.Cyclic,
+    n.Sequence,
+    n.Product,
+)
+
+_MEMBERS: tuple[Any, ...] = (*_NATIVE_MEMBERS, *DIALECT_MEMBERS)
+#: Every spec: one tagged union on ``kind`` (a dialect member is itself a union on ``name``).
+Spec: TypeAlias = Annotated[Union[_MEMBERS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(Spec)
+
+
+class SpecError(LRSError, ValueError):
+    """An invalid spec. ``errors`` lists each problem as ``{"loc": [...], "msg": ..., "type": ...}``,
+    ``loc`` being the path of the field inside the spec."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        parts = [f"{'.'.join(str(x) for x in e['loc']) or '(spec)'}: {e['msg']}" for e in errors[:5]]
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        super().__init__("invalid schedule spec: " + "; ".join(parts) + more)
+
+
+def _depth(data: Any) -> int:
+    """How deeply schedule objects nest in raw data (a dict with "kind" or "name" is a schedule)."""
+    best, stack = 0, [(data, 0)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, Mapping):
+            if "kind" in node or "name" in node:
+                d += 1
+                best = max(best, d)
+                if best > MAX_DEPTH:
+                    return best
+            stack.extend((v, d) for v in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((v, d) for v in node)
+    return best
+
+
+def _json_path(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
+    """Pydantic's error location without the union tags it inserts (``kind``/``name`` values), i.e. the
+    path of the field in the JSON the user wrote."""
+    path: list[int | str] = []
+    node = data
+    for part in loc:
+        if isinstance(node, Mapping):
+            if part not in node and part in (node.get("kind"), node.get("name")):
+                continue
+            node = node.get(part)
+        elif isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+        path.append(part)
+    return path
+
+
+def parse_spec(data: Any) -> Any:
+    """Validate a spec given as a dict, JSON text/bytes, or an already parsed spec model.
+
+    Raises :class:`SpecError` naming every invalid field.
+    """
+    if isinstance(data, SpecModel):
+        return data
+    try:
+        if isinstance(data, str | bytes | bytearray):
+            import json
+
+            data = json.loads(data)
+        if _depth(data) > MAX_DEPTH:
+            raise SpecError(
+                [{"loc": [], "msg": f"schedules nest more than {MAX_DEPTH} levels deep", "type": "too_deep"}]
+            )
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise SpecError(
+            [
+                {"loc": _json_path(data, e["loc"]), "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    except ValueError as exc:  # JSON syntax
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError([{"loc": [], "msg": f"not valid JSON: {exc}", "type": "json_invalid"}]) from None
+
+
+def to_native(spec: Any) -> Any:
+    """The spec in the native language (a dialect entry's translation; a native spec unchanged)."""
+    spec = parse_spec(spec)
+    return spec.native() if isinstance(spec, DialectSpec) else spec
+
+
+def compile_spec(spec: Any) -> core.Schedule:
+    """Compile a spec (dict, JSON or model) into a core schedule, ready for repeated evaluation."""
+    return build(to_native(spec))
+
+
+def evaluate(spec: Any, steps: Any) -> FloatArray:
+    """The learning rate at ``steps`` (any integer array-like, or one int) as a float64 array.
+
+    ``spec`` is a dict, JSON text, a parsed spec, or a compiled schedule. Steps must be integers in
+    ``[0, 2**53]``; a step past the end of a schedule that has one (OneCycleLR) raises ``StepError``.
+    """
+    schedule = spec if isinstance(spec, core.Schedule) else compile_spec(spec)
+    return core.evaluate(schedule, steps)
+
+
+def evaluate_one(spec: Any, step: int) -> float:
+    """The learning rate at one step as a Python float, through the scalar path (about a microsecond
+    for a compiled schedule)."""
+    schedule = spec if isinstance(spec, core.Schedule) else compile_spec(spec)
+    return core.evaluate_one(schedule, step)
+
+
+_ = np  # numpy is the array type of every result

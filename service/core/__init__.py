@@ -1,0 +1,63 @@
+"""The schedule core: pure numpy. It imports nothing but numpy and the standard library.
+
+Builders return a :class:`Schedule`, a pure function of the integer step with a vectorised path
+(``schedule.fill(t, out)``) and a scalar path (``schedule.at(t)``); composites join them.
+"""
+
+from ._base import (
+    MAX_STEP,
+    FloatArray,
+    IntArray,
+    LRSError,
+    Schedule,
+    StepError,
+    as_steps,
+    evaluate,
+    evaluate_one,
+)
+from ._join import Product, Sequence
+from ._primitives import (
+    Constant,
+    Cyclic,
+    Exponential,
+    InverseSqrt,
+    InverseTime,
+    MultiStep,
+    OneCycle,
+    PiecewiseConstant,
+    PiecewiseInterpolate,
+    Polynomial,
+    Restarts,
+    StepDecay,
+    Transition,
+)
+from ._shapes import SHAPES, ShapeName
+
+__all__ = [
+    "MAX_STEP",
+    "SHAPES",
+    "Constant",
+    "Cyclic",
+    "Exponential",
+    "FloatArray",
+    "IntArray",
+    "InverseSqrt",
+    "InverseTime",
+    "LRSError",
+    "MultiStep",
+    "OneCycle",
+    "PiecewiseConstant",
+    "PiecewiseInterpolate",
+    "Polynomial",
+    "Product",
+    "Restarts",
+    "Schedule",
+    "Sequence",
+    "ShapeName",
+    "StepDecay",
+    "StepError",
+    "Transition",
+    "as_steps",
+    "evaluate",
+    "evaluate_one",
+]

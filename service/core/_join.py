@@ -1,0 +1,99 @@
+"""Composition: schedules joined at boundaries (``Sequence``) and multiplied (``Product``).
+
+Boundary logic lives here once: every composite kind (warm-up + cosine, WSD, SequentialLR,
+``join_schedules``, timm's warm-up) is a :class:`Sequence` of primitives.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence as Seq
+
+import numpy as np
+
+from ._base import FloatArray, IntArray, Schedule
+
+__all__ = ["Product", "Sequence"]
+
+
+class Sequence(Schedule):
+    """Phase ``j`` runs from ``boundaries[j-1]`` (0 for the first) up to, not including, ``boundaries[j]``.
+
+    Phase ``j`` sees the local step ``t - boundaries[j-1]`` when ``local[j]`` is true (like optax's
+    ``join_schedules`` and PyTorch's ``SequentialLR``), the absolute step ``t`` otherwise (like timm's
+    warm-up without ``warmup_prefix``).
+
+    The array path evaluates each phase once on its own steps; for sorted steps (the usual
+    ``arange``) those are contiguous slices, so no mask or gather is made.
+    """
+
+    __slots__ = ("_bounds", "_offsets", "boundaries", "last_step", "local", "schedules")
+
+    def __init__(
+        self, schedules: Seq[Schedule], boundaries: Seq[int], local: Seq[bool] | bool = True
+    ) -> None:
+        if len(schedules) != len(boundaries) + 1:
+            raise ValueError("a sequence needs one more schedule than boundaries")
+        self.schedules = tuple(schedules)
+        self.boundaries = np.asarray(boundaries, dtype=np.int64)
+        self.local = tuple(local) if not isinstance(local, bool) else (local,) * len(schedules)
+        self._bounds = [int(b) for b in boundaries]
+        self._offsets = [0, *self._bounds]
+        last = self.schedules[-1].last_step
+        self.last_step = None if last is None else last + (self._offsets[-1] if self.local[-1] else 0)
+
+    last_step: int | None
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        n = t.size
+        if n > 1 and bool(np.all(t[1:] >= t[:-1])):
+            edges = np.searchsorted(t, self.boundaries, side="left")
+            lo = 0
+            for j, sched in enumerate(self.schedules):
+                hi = int(edges[j]) if j < len(edges) else n
+                if hi > lo:
+                    self._fill_phase(j, sched, t[lo:hi], out[lo:hi])
+                lo = max(lo, hi)
+            return
+        phase = np.searchsorted(self.boundaries, t, side="right")
+        for j, sched in enumerate(self.schedules):
+            mask = phase == j
+            if mask.any():
+                sub = np.empty(int(mask.sum()), dtype=np.float64)
+                self._fill_phase(j, sched, t[mask], sub)
+                out[mask] = sub
+
+    def _fill_phase(self, j: int, sched: Schedule, t: IntArray, out: FloatArray) -> None:
+        offset = self._offsets[j]
+        sched.fill(t - offset if (offset and self.local[j]) else t, out)
+
+    def at(self, t: int) -> float:
+        j = bisect.bisect_right(self._bounds, t)
+        return self.schedules[j].at(t - self._offsets[j] if self.local[j] else t)
+
+
+class Product(Schedule):
+    """``lr(t) = s_1(t) * s_2(t) * ...`` (PyTorch's ``ChainedScheduler`` of multiplicative schedulers)."""
+
+    __slots__ = ("last_step", "schedules")
+
+    def __init__(self, schedules: Seq[Schedule]) -> None:
+        self.schedules = tuple(schedules)
+        lasts = [s.last_step for s in self.schedules if s.last_step is not None]
+        self.last_step = min(lasts) if lasts else None
+
+    last_step: int | None
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        self.schedules[0].fill(t, out)
+        if len(self.schedules) > 1:
+            tmp = np.empty_like(out)
+            for s in self.schedules[1:]:
+                s.fill(t, tmp)
+                out *= tmp
+
+    def at(self, t: int) -> float:
+        v = self.schedules[0].at(t)
+        for s in self.schedules[1:]:
+            v *= s.at(t)
+        return v

@@ -1,0 +1,570 @@
+"""Primitive schedules. Each class is a pure function of the step with a vectorised and a scalar path.
+
+Parameters are trusted: validation happens once, at the edge (``service.specs``). Formulas are written
+in the operation order of the library that owns the schedule where that matters for the last ulp
+(noted per class); every library's quirks live in its dialect, which builds these primitives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence as Seq
+from typing import Literal
+
+import numpy as np
+
+from ._base import FloatArray, IntArray, Schedule
+from ._shapes import ShapeName, shape_fraction, shape_fraction_into
+
+__all__ = [
+    "Constant",
+    "Cyclic",
+    "Exponential",
+    "InverseSqrt",
+    "InverseTime",
+    "MultiStep",
+    "OneCycle",
+    "PiecewiseConstant",
+    "PiecewiseInterpolate",
+    "Polynomial",
+    "Restarts",
+    "StepDecay",
+    "Transition",
+]
+
+_PI = math.pi
+
+
+class Constant(Schedule):
+    """``lr(t) = value``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: float) -> None:
+        self.value = float(value)
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        out.fill(self.value)
+
+    def at(self, t: int) -> float:
+        return self.value
+
+
+class Transition(Schedule):
+    """From ``start`` to ``end`` over ``steps`` steps along ``shape`` (see ``_shapes``), then ``end``.
+
+    ``clamp=False`` keeps evaluating the formula past ``steps`` instead of holding ``end``: a cosine then
+    rises again with period ``2 * steps``, as PyTorch's ``CosineAnnealingLR`` does.
+    The ``log`` shape reaches ``end`` at ``steps - 1`` (DeepSpeed's convention), so it holds from there.
+    """
+
+    __slots__ = (
+        "clamp",
+        "end",
+        "falling",
+        "fix_end",
+        "fix_start",
+        "hold_from",
+        "param",
+        "shape",
+        "start",
+        "steps",
+    )
+
+    def __init__(
+        self,
+        start: float,
+        end: float,
+        steps: int | float,
+        shape: ShapeName = "linear",
+        param: float = 1.0,
+        clamp: bool = True,
+    ) -> None:
+        self.start, self.end, self.steps = float(start), float(end), float(steps)
+        self.shape, self.param, self.clamp = shape, float(param), clamp
+        self.falling = abs(self.end) <= abs(self.start)
+        self.hold_from = self.steps - 1.0 if shape == "log" else self.steps
+        # The formula reaches its far end only up to an ulp (``end + (start - end) * 1`` may not be
+        # ``start``). Both ends are pinned exactly, with a fix-up pass only where the sum rounds off.
+        self.fix_start = self.falling and self.end + (self.start - self.end) != self.start
+        self.fix_end = self.clamp and not self.falling and self.start + (self.end - self.start) != self.end
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        if self.clamp:
+            np.minimum(t, self.hold_from, out=out)
+        else:
+            out[...] = t
+        shape_fraction_into(self.shape, out, self.steps, not self.falling, self.param)
+        if self.falling:
+            out *= self.start - self.end
+            out += self.end
+        else:
+            out *= self.end - self.start
+            out += self.start
+        if self.fix_end:
+            out[t >= self.hold_from] = self.end
+        if self.fix_start:
+            out[t == 0] = self.start
+
+    def at(self, t: int) -> float:
+        if self.clamp and t >= self.hold_from:
+            return self.end
+        if t == 0:
+            return self.start
+        if self.falling:
+            return self.end + (self.start - self.end) * shape_fraction(
+                self.shape, t, self.steps, False, self.param
+            )
+        return self.start + (self.end - self.start) * shape_fraction(
+            self.shape, t, self.steps, True, self.param
+        )
+
+
+class StepDecay(Schedule):
+    """``lr(t) = base * factor ** floor(t / step_size)`` (PyTorch ``StepLR``)."""
+
+    __slots__ = ("base", "factor", "step_size")
+
+    def __init__(self, base: float, step_size: int, factor: float) -> None:
+        self.base, self.step_size, self.factor = float(base), int(step_size), float(factor)
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        np.floor_divide(t, self.step_size, out=out, casting="unsafe")
+        np.power(self.factor, out, out=out)
+        out *= self.base
+
+    def at(self, t: int) -> float:
+        return self.base * math.pow(self.factor, t // self.step_size)
+
+
+class MultiStep(Schedule):
+    """``lr(t) = base * factor ** (number of milestones <= t)`` (PyTorch ``MultiStepLR``).
+
+    Milestones may repeat; a milestone listed k times multiplies by ``factor ** k``.
+    """
+
+    __slots__ = ("_milestones", "base", "factor", "milestones")
+
+    def __init__(self, base: float, milestones: Seq[int], factor: float) -> None:
+        self.base, self.factor = float(base), float(factor)
+        self.milestones = np.asarray(sorted(milestones), dtype=np.int64)
+        self._milestones = [int(m) for m in self.milestones]
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        out[...] = np.searchsorted(self.milestones, t, side="right")
+        np.power(self.factor, out, out=out)
+        out *= self.base
+
+    def at(self, t: int) -> float:
+        return self.base * math.pow(self.factor, bisect.bisect_right(self._milestones, t))
+
+
+class Exponential(Schedule):
+    """``lr(t) = base * rate ** (t / decay_steps)``, floored to whole periods when ``staircase``,
+    then clipped at ``bound`` (a floor when ``rate < 1``, a ceiling when ``rate > 1``), as optax's
+    ``exponential_decay`` and Keras' ``ExponentialDecay``.
+    """
+
+    __slots__ = ("base", "bound", "decay_steps", "rate", "staircase")
+
+    def __init__(
+        self,
+        base: float,
+        rate: float,
+        decay_steps: float = 1.0,
+        staircase: bool = False,
+        bound: float | None = None,
+    ) -> None:
+        self.base, self.rate, self.decay_steps = float(base), float(rate), float(decay_steps)
+        self.staircase, self.bound = staircase, bound
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        np.divide(t, self.decay_steps, out=out)
+        if self.staircase:
+            np.floor(out, out=out)
+        np.power(self.rate, out, out=out)
+        out *= self.base
+        if self.bound is not None:
+            (np.maximum if self.rate < 1.0 else np.minimum)(out, self.bound, out=out)
+
+    def at(self, t: int) -> float:
+        p = t / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        try:
+            v = self.base * math.pow(self.rate, p)
+        except OverflowError:  # numpy gives inf here; the ceiling (if any) applies next
+            v = math.inf
+        if self.bound is not None:
+            v = max(v, self.bound) if self.rate < 1.0 else min(v, self.bound)
+        return v
+
+
+class InverseTime(Schedule):
+    """``lr(t) = base / (1 + rate * t / decay_steps)`` (Keras ``InverseTimeDecay``), optionally staircase."""
+
+    __slots__ = ("base", "decay_steps", "rate", "staircase")
+
+    def __init__(self, base: float, rate: float, decay_steps: float, staircase: bool = False) -> None:
+        self.base, self.rate, self.decay_steps, self.staircase = (
+            float(base),
+            float(rate),
+            float(decay_steps),
+            staircase,
+        )
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        np.divide(t, self.decay_steps, out=out)
+        if self.staircase:
+            np.floor(out, out=out)
+        out *= self.rate
+        out += 1.0
+        np.divide(self.base, out, out=out)
+
+    def at(self, t: int) -> float:
+        p = t / self.decay_steps
+        if self.staircase:
+            p = math.floor(p)
+        return self.base / (1.0 + self.rate * p)
+
+
+class InverseSqrt(Schedule):
+    """``lr(t) = base * 1 / sqrt((t + shift) / timescale)`` (Hugging Face ``get_inverse_sqrt_schedule``
+    after its warm-up, where ``shift = timescale - warmup``)."""
+
+    __slots__ = ("base", "shift", "timescale")
+
+    def __init__(self, base: float, timescale: float, shift: float = 0.0) -> None:
+        self.base, self.timescale, self.shift = float(base), float(timescale), float(shift)
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        np.add(t, self.shift, out=out)
+        out /= self.timescale
+        np.sqrt(out, out=out)
+        np.divide(1.0, out, out=out)
+        out *= self.base
+
+    def at(self, t: int) -> float:
+        return self.base * (1.0 / math.sqrt((t + self.shift) / self.timescale))
+
+
+class Polynomial(Schedule):
+    """``lr(t) = (base - end) * (1 - t / d) ** power + end`` with ``t`` clamped to ``d``, or, with
+    ``cycle``, ``d`` stretched to the next multiple of ``decay_steps`` past ``t`` (Keras
+    ``PolynomialDecay``; ``t = 0`` uses one period)."""
+
+    __slots__ = ("base", "cycle", "decay_steps", "end", "power")
+
+    def __init__(
+        self, base: float, end: float, decay_steps: float, power: float = 1.0, cycle: bool = False
+    ) -> None:
+        self.base, self.end, self.decay_steps = float(base), float(end), float(decay_steps)
+        self.power, self.cycle = float(power), cycle
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        if self.cycle:
+            d = np.divide(t, self.decay_steps)
+            np.ceil(d, out=d)
+            np.maximum(d, 1.0, out=d)
+            d *= self.decay_steps
+            np.divide(t, d, out=out)
+        else:
+            np.minimum(t, self.decay_steps, out=out)
+            out /= self.decay_steps
+        np.subtract(1.0, out, out=out)
+        np.power(out, self.power, out=out)
+        out *= self.base - self.end
+        out += self.end
+
+    def at(self, t: int) -> float:
+        if self.cycle:
+            d = self.decay_steps * max(math.ceil(t / self.decay_steps), 1.0)
+            p = t / d
+        else:
+            p = min(t, self.decay_steps) / self.decay_steps
+        return (self.base - self.end) * math.pow(1.0 - p, self.power) + self.end
+
+
+class Restarts(Schedule):
+    """Annealing in cycles (SGDR): cycle ``i`` lasts ``period * mult ** i`` steps and anneals from its
+    peak to ``floor`` along ``shape``; from cycle ``cycle_limit`` on the value is ``floor``.
+
+    The peak of cycle ``i``: ``decay_mode="peak"`` (timm): ``floor + (base * decay**i - floor) * g``;
+    ``decay_mode="amplitude"`` (Keras): ``floor + (base - floor) * decay**i * g``.
+    ``g`` is the fraction remaining at ``x = (t_cur / t_i) ** ... `` per shape:
+    cosine ``(1 + cos(pi * t_cur**k / t_i**k)) / 2``; poly ``(1 - t_cur**k / t_i**k) ** power``;
+    tanh ``(1 - tanh(lb * (1 - x) + ub * x)) / 2`` with ``x = t_cur / t_i``.
+    With ``mult != 1`` the cycle index is ``floor(log(1 - t / period * (1 - mult)) / log(mult))``
+    as in timm and Keras.
+    """
+
+    __slots__ = (
+        "base",
+        "cycle_limit",
+        "decay",
+        "decay_mode",
+        "floor",
+        "k",
+        "lb",
+        "mult",
+        "period",
+        "power",
+        "shape",
+        "ub",
+    )
+
+    def __init__(
+        self,
+        base: float,
+        floor: float,
+        period: float,
+        mult: float = 1.0,
+        decay: float = 1.0,
+        decay_mode: Literal["peak", "amplitude"] = "peak",
+        cycle_limit: int | None = None,
+        k: float = 1.0,
+        shape: Literal["cosine", "poly", "tanh"] = "cosine",
+        power: float = 1.0,
+        lb: float = -7.0,
+        ub: float = 3.0,
+    ) -> None:
+        self.base, self.floor, self.period, self.mult = float(base), float(floor), float(period), float(mult)
+        self.decay, self.decay_mode, self.cycle_limit, self.k = (
+            float(decay),
+            decay_mode,
+            cycle_limit,
+            float(k),
+        )
+        self.shape, self.power, self.lb, self.ub = shape, float(power), float(lb), float(ub)
+
+    def _cycle(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(cycle index i, t_cur, t_i) as float arrays."""
+        p, m = self.period, self.mult
+        if m == 1.0:
+            i = np.floor_divide(t, p)
+            return i, t - p * i, np.full_like(t, p)
+        i = np.floor(np.log(1.0 - t / p * (1.0 - m)) / math.log(m))
+        mi = np.power(m, i)
+        return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
+
+    def _cycle_one(self, t: float) -> tuple[float, float, float]:
+        p, m = self.period, self.mult
+        if m == 1.0:
+            i = t // p
+            return i, t - p * i, p
+        i = math.floor(math.log(1.0 - t / p * (1.0 - m)) / math.log(m))
+        mi = math.pow(m, i)
+        return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        tf = t.astype(np.float64)
+        i, t_cur, t_i = self._cycle(tf)
+        if self.shape == "tanh":
+            x = t_cur / t_i
+            g = 0.5 * (1.0 - np.tanh(self.lb * (1.0 - x) + self.ub * x))
+        else:
+            x = t_cur**self.k / t_i**self.k if self.k != 1.0 else t_cur / t_i
+            g = 0.5 * (1.0 + np.cos(_PI * x)) if self.shape == "cosine" else (1.0 - x) ** self.power
+        gamma = np.power(self.decay, i) if self.decay != 1.0 else None
+        if self.decay_mode == "peak":
+            peak = self.base * gamma if gamma is not None else self.base
+            np.multiply(peak - self.floor, g, out=out)
+        else:
+            np.multiply(self.base - self.floor, g, out=out)
+            if gamma is not None:
+                out *= gamma
+        out += self.floor
+        if self.cycle_limit is not None:
+            out[i >= self.cycle_limit] = self.floor
+
+    def at(self, t: int) -> float:
+        i, t_cur, t_i = self._cycle_one(float(t))
+        if self.cycle_limit is not None and i >= self.cycle_limit:
+            return self.floor
+        if self.shape == "tanh":
+            x = t_cur / t_i
+            g = 0.5 * (1.0 - math.tanh(self.lb * (1.0 - x) + self.ub * x))
+        else:
+            x = math.pow(t_cur, self.k) / math.pow(t_i, self.k) if self.k != 1.0 else t_cur / t_i
+            g = 0.5 * (1.0 + math.cos(_PI * x)) if self.shape == "cosine" else math.pow(1.0 - x, self.power)
+        if self.decay_mode == "peak":
+            return self.floor + (self.base * math.pow(self.decay, i) - self.floor) * g
+        return self.floor + (self.base - self.floor) * g * math.pow(self.decay, i)
+
+
+class OneCycle(Schedule):
+    """PyTorch ``OneCycleLR``: phases ending at (fractional) steps, annealed by cosine or linearly.
+
+    Phase ``j`` runs from the end of phase ``j - 1`` (0 for the first) to ``ends[j]``; the first phase
+    whose end is ``>= t`` (the last one past all ends) gives
+    ``cos: end + (start - end) / 2 * (cos(pi * pct) + 1)`` or ``linear: (end - start) * pct + start``
+    with ``pct = (t - phase_start) / (phase_end - phase_start)``. Defined for ``t <= total_steps``.
+    """
+
+    __slots__ = ("_ends", "_phases", "anneal", "ends", "lrs", "starts", "total_steps")
+
+    def __init__(
+        self,
+        ends: Seq[float],
+        lrs: Seq[tuple[float, float]],
+        anneal: Literal["cos", "linear"],
+        total_steps: int,
+    ) -> None:
+        self.ends = np.asarray(ends, dtype=np.float64)
+        self.starts = np.concatenate([[0.0], self.ends[:-1]])
+        self.lrs = np.asarray(lrs, dtype=np.float64)
+        self.anneal, self.total_steps = anneal, int(total_steps)
+        self._ends = [float(e) for e in self.ends]
+        self._phases = [
+            (float(s0), float(s1), float(a), float(b))
+            for s0, s1, (a, b) in zip(self.starts, self.ends, lrs, strict=True)
+        ]
+
+    @property
+    def last_step(self) -> int:  # type: ignore[override]
+        return self.total_steps
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        j = np.minimum(np.searchsorted(self.ends, t, side="left"), len(self.ends) - 1)
+        s0, s1 = self.starts[j], self.ends[j]
+        a, b = self.lrs[j, 0], self.lrs[j, 1]
+        pct = (t - s0) / (s1 - s0)
+        if self.anneal == "cos":
+            np.cos(_PI * pct, out=out)
+            out += 1.0
+            out *= (a - b) / 2.0
+            out += b
+        else:
+            np.multiply(b - a, pct, out=out)
+            out += a
+
+    def at(self, t: int) -> float:
+        j = min(bisect.bisect_left(self._ends, t), len(self._ends) - 1)
+        s0, s1, a, b = self._phases[j]
+        pct = (t - s0) / (s1 - s0)
+        if self.anneal == "cos":
+            return b + (a - b) / 2.0 * (math.cos(_PI * pct) + 1.0)
+        return (b - a) * pct + a
+
+
+class Cyclic(Schedule):
+    """PyTorch ``CyclicLR`` (triangular, triangular2, exp_range; scaled per cycle or per iteration)::
+
+    cycle = floor(1 + t / total);  x = 1 + t / total - cycle
+    scale = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+    lr = base + (max - base) * scale * scale_fn(cycle or t)
+    """
+
+    __slots__ = ("base", "gamma", "max_lr", "mode", "ratio", "scale_mode", "total")
+
+    def __init__(
+        self,
+        base: float,
+        max_lr: float,
+        step_size_up: float,
+        step_size_down: float,
+        mode: Literal["triangular", "triangular2", "exp_range"] = "triangular",
+        gamma: float = 1.0,
+        scale_mode: Literal["cycle", "iterations"] | None = None,
+    ) -> None:
+        self.base, self.max_lr = float(base), float(max_lr)
+        self.total = float(step_size_up) + float(step_size_down)
+        self.ratio = float(step_size_up) / self.total
+        self.mode, self.gamma = mode, float(gamma)
+        self.scale_mode = scale_mode or ("iterations" if mode == "exp_range" else "cycle")
+
+    def _scale_fn(self, x: FloatArray) -> FloatArray:
+        if self.mode == "triangular":
+            return np.ones_like(x)
+        if self.mode == "triangular2":
+            # 1 / 2 ** (x - 1), exactly, and 0 (not an overflow) past 1024 cycles
+            return np.ldexp(1.0, (1 - x).astype(np.int64))
+        return np.power(self.gamma, x)
+
+    def _scale_one(self, x: float) -> float:
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return math.ldexp(1.0, int(1 - x))
+        return math.pow(self.gamma, x)
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        cycle = np.floor(1 + t / self.total)
+        x = 1.0 + t / self.total - cycle
+        scale = np.where(x <= self.ratio, x / self.ratio, (x - 1) / (self.ratio - 1))
+        height = (self.max_lr - self.base) * scale
+        arg = cycle if self.scale_mode == "cycle" else t.astype(np.float64)
+        np.multiply(height, self._scale_fn(arg), out=out)
+        out += self.base
+
+    def at(self, t: int) -> float:
+        cycle = math.floor(1 + t / self.total)
+        x = 1.0 + t / self.total - cycle
+        scale = x / self.ratio if x <= self.ratio else (x - 1) / (self.ratio - 1)
+        height = (self.max_lr - self.base) * scale
+        return self.base + height * self._scale_one(float(cycle if self.scale_mode == "cycle" else t))
+
+
+class PiecewiseConstant(Schedule):
+    """``values[j]`` for ``boundaries[j-1] <= t < boundaries[j]``: a boundary is the first step of the
+    next piece (optax's rule; Keras switches one step later, which its dialect shifts)."""
+
+    __slots__ = ("_b", "_v", "boundaries", "values")
+
+    def __init__(self, boundaries: Seq[int], values: Seq[float]) -> None:
+        self.boundaries = np.asarray(boundaries, dtype=np.int64)
+        self.values = np.asarray(values, dtype=np.float64)
+        self._b, self._v = [int(b) for b in self.boundaries], [float(v) for v in self.values]
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        np.take(self.values, np.searchsorted(self.boundaries, t, side="right"), out=out)
+
+    def at(self, t: int) -> float:
+        return self._v[bisect.bisect_right(self._b, t)]
+
+
+class PiecewiseInterpolate(Schedule):
+    """Interpolation between knots ``(steps[j], values[j])``, linearly or by half-cosine (optax's
+    ``piecewise_interpolate_schedule`` formulas); ``values[0]`` before the first knot and exactly
+    ``values[-1]`` from the last one on::
+
+        linear: v_j + pct * (v_{j+1} - v_j)
+        cosine: v_{j+1} + (v_j - v_{j+1}) / 2 * (cos(pi * pct) + 1)
+    """
+
+    __slots__ = ("_s", "_v", "shape", "steps", "values")
+
+    def __init__(self, steps: Seq[int], values: Seq[float], shape: Literal["linear", "cosine"]) -> None:
+        # Flat segments before the first and after the last knot make both ends exact with one formula.
+        s = [float(steps[0]) - 1.0, *map(float, steps), float(steps[-1]) + 1.0]
+        v = [float(values[0]), *map(float, values), float(values[-1])]
+        self._s, self._v = s, v
+        self.steps, self.values = np.asarray(s), np.asarray(v)
+        self.shape = shape
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        s, v = self.steps, self.values
+        j = np.clip(np.searchsorted(s, t, side="right") - 1, 0, len(s) - 2)
+        s0, v0, v1 = s[j], v[j], v[j + 1]
+        pct = np.subtract(t, s0)
+        pct /= s[j + 1] - s0
+        np.minimum(pct, 1.0, out=pct)
+        if self.shape == "linear":
+            np.multiply(pct, v1 - v0, out=out)
+            out += v0
+        else:
+            pct *= _PI
+            np.cos(pct, out=out)
+            out += 1.0
+            out *= (v0 - v1) / 2
+            out += v1
+
+    def at(self, t: int) -> float:
+        s, v = self._s, self._v
+        j = min(max(bisect.bisect_right(s, t) - 1, 0), len(s) - 2)
+        s0, v0, v1 = s[j], v[j], v[j + 1]
+        pct = min((t - s0) / (s[j + 1] - s0), 1.0)
+        if self.shape == "linear":
+            return v0 + pct * (v1 - v0)
+        return v1 + (v0 - v1) / 2 * (math.cos(_PI * pct) + 1.0)

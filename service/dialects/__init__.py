@@ -1,0 +1,16 @@
+"""Library dialects: a spec may be written in the vocabulary of PyTorch, Hugging Face transformers,
+timm, optax, Keras or DeepSpeed, and evaluates to that library's numbers.
+
+Each library module exports its union (discriminated on ``name``); ``DIALECT_MEMBERS`` lists them for
+the engine's one tagged union on ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import DialectSpec
+
+__all__ = ["DIALECT_MEMBERS", "DialectSpec"]
+
+DIALECT_MEMBERS: tuple[Any, ...] = ()
