@@ -19,28 +19,34 @@ __all__ = ["Product", "Sequence"]
 class Sequence(Schedule):
     """Phase ``j`` runs from ``boundaries[j-1]`` (0 for the first) up to, not including, ``boundaries[j]``.
 
-    Phase ``j`` sees the local step ``t - boundaries[j-1]`` when ``local[j]`` is true (like optax's
-    ``join_schedules`` and PyTorch's ``SequentialLR``), the absolute step ``t`` otherwise (like timm's
-    warm-up without ``warmup_prefix``).
+    Phase ``j`` sees the step counted from ``origins[j]``: by default its own start, ``boundaries[j-1]``
+    (like optax's ``join_schedules`` and PyTorch's ``SequentialLR``), or 0 with ``local=False`` (the
+    absolute step, like timm's warm-up without ``warmup_prefix``). An origin must not be past its phase's
+    start, so local steps are never negative.
 
     The array path evaluates each phase once on its own steps; for sorted steps (the usual
     ``arange``) those are contiguous slices, so no mask or gather is made.
     """
 
-    __slots__ = ("_bounds", "_offsets", "boundaries", "last_step", "local", "schedules")
+    __slots__ = ("_bounds", "_offsets", "boundaries", "last_step", "schedules")
 
     def __init__(
-        self, schedules: Seq[Schedule], boundaries: Seq[int], local: Seq[bool] | bool = True
+        self,
+        schedules: Seq[Schedule],
+        boundaries: Seq[int],
+        local: bool = True,
+        origins: Seq[int] | None = None,
     ) -> None:
         if len(schedules) != len(boundaries) + 1:
             raise ValueError("a sequence needs one more schedule than boundaries")
         self.schedules = tuple(schedules)
         self.boundaries = np.asarray(boundaries, dtype=np.int64)
-        self.local = tuple(local) if not isinstance(local, bool) else (local,) * len(schedules)
         self._bounds = [int(b) for b in boundaries]
-        self._offsets = [0, *self._bounds]
+        if origins is None:
+            origins = [0, *self._bounds] if local else [0] * len(self.schedules)
+        self._offsets = [int(o) for o in origins]
         last = self.schedules[-1].last_step
-        self.last_step = None if last is None else last + (self._offsets[-1] if self.local[-1] else 0)
+        self.last_step = None if last is None else last + self._offsets[-1]
 
     last_step: int | None
 
@@ -65,11 +71,11 @@ class Sequence(Schedule):
 
     def _fill_phase(self, j: int, sched: Schedule, t: IntArray, out: FloatArray) -> None:
         offset = self._offsets[j]
-        sched.fill(t - offset if (offset and self.local[j]) else t, out)
+        sched.fill(t - offset if offset else t, out)
 
     def at(self, t: int) -> float:
         j = bisect.bisect_right(self._bounds, t)
-        return self.schedules[j].at(t - self._offsets[j] if self.local[j] else t)
+        return self.schedules[j].at(t - self._offsets[j])
 
 
 class Product(Schedule):

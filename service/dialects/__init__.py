@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import DialectSpec
+from .deepspeed import DeepSpeedSpec
 
 __all__ = ["DIALECT_MEMBERS", "DialectSpec"]
 
-DIALECT_MEMBERS: tuple[Any, ...] = ()
+DIALECT_MEMBERS: tuple[Any, ...] = (DeepSpeedSpec,)

@@ -149,7 +149,7 @@ def _cyclic(s: n.Cyclic) -> core.Schedule:
 
 
 def _sequence(s: n.Sequence) -> core.Schedule:
-    return core.Sequence([build(x) for x in s.schedules], s.boundaries, s.local_steps)
+    return core.Sequence([build(x) for x in s.schedules], s.boundaries, s.local_steps, s.origins)
 
 
 def _product(s: n.Product) -> core.Schedule:

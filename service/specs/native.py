@@ -393,7 +393,8 @@ class Cyclic(SpecModel):
 
 class Sequence(SpecModel):
     """Schedules joined at boundaries: ``schedules[j]`` runs from ``boundaries[j-1]`` to ``boundaries[j]``
-    and sees the step counted from its own start (``local_steps: false``: the absolute step).
+    and sees the step counted from its own start (``local_steps: false``: the absolute step;
+    ``origins``: the step each phase counts from, at or before its start).
 
     ``{"kind": "sequence", "boundaries": [500], "schedules": [
     {"kind": "linear", "start_lr": 0, "end_lr": 0.1, "steps": 500},
@@ -404,6 +405,7 @@ class Sequence(SpecModel):
     schedules: Annotated[list[NativeSpec], Field(min_length=1, max_length=MAX_ITEMS)]
     boundaries: Annotated[list[StepCount], Field(max_length=MAX_ITEMS - 1)]
     local_steps: bool = True
+    origins: Annotated[list[StepIndex], Field(max_length=MAX_ITEMS)] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -413,6 +415,12 @@ class Sequence(SpecModel):
                 f"schedules needs one more entry than boundaries: {len(self.boundaries)} boundaries, "
                 f"{len(self.schedules)} schedules"
             )
+        if self.origins is not None:
+            if len(self.origins) != len(self.schedules):
+                raise ValueError(f"origins needs one entry per schedule ({len(self.schedules)})")
+            for j, (origin, start) in enumerate(zip(self.origins, [0, *self.boundaries], strict=True)):
+                if origin > start:
+                    raise ValueError(f"origins[{j}] = {origin} is past the start of its phase ({start})")
         return self
 
 
