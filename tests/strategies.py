@@ -19,10 +19,25 @@ def _sorted_unique(xs: list[int]) -> list[int]:
 @st.composite
 def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
     kinds = [
-        "constant", "step", "multistep", "exponential", "linear", "transition", "polynomial",
-        "piecewise_constant", "piecewise_linear", "piecewise_cosine", "inverse_time", "inverse_sqrt",
-        "cosine_annealing", "warmup_cosine", "warmup_stable_decay", "cosine_restarts", "one_cycle", "cyclic",
-    ]  # fmt: skip
+        "constant",
+        "step",
+        "multistep",
+        "exponential",
+        "linear",
+        "transition",
+        "polynomial",
+        "piecewise_constant",
+        "piecewise_linear",
+        "piecewise_cosine",
+        "inverse_time",
+        "inverse_sqrt",
+        "cosine_annealing",
+        "warmup_cosine",
+        "warmup_stable_decay",
+        "cosine_restarts",
+        "one_cycle",
+        "cyclic",
+    ]
     if depth < 2:
         kinds += ["sequence", "product"]
     kind = draw(st.sampled_from(kinds))
@@ -43,9 +58,13 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         rate = draw(st.floats(0.5, 1.5))
         end = draw(lrs) if rate > 1 else draw(st.none() | lrs)
         return {
-            "kind": kind, "base_lr": base, "rate": rate, "decay_steps": draw(st.floats(1.0, 1000.0)),
-            "staircase": draw(st.booleans()), "end_lr": end,
-        }  # fmt: skip
+            "kind": kind,
+            "base_lr": base,
+            "rate": rate,
+            "decay_steps": draw(st.floats(1.0, 1000.0)),
+            "staircase": draw(st.booleans()),
+            "end_lr": end,
+        }
     if kind == "linear":
         return {
             "kind": kind,
@@ -56,15 +75,23 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
     if kind == "transition":
         shape = draw(st.sampled_from(["linear", "cosine", "1-sqrt", "sqrt", "poly", "power", "exp", "log"]))
         return {
-            "kind": kind, "start_lr": draw(floors | lrs), "end_lr": draw(floors | lrs),
-            "steps": draw(st.integers(2, 5000)), "shape": shape, "power": draw(st.floats(0.25, 4.0)),
+            "kind": kind,
+            "start_lr": draw(floors | lrs),
+            "end_lr": draw(floors | lrs),
+            "steps": draw(st.integers(2, 5000)),
+            "shape": shape,
+            "power": draw(st.floats(0.25, 4.0)),
             "ratio": draw(st.floats(0.01, 0.9)),
-        }  # fmt: skip
+        }
     if kind == "polynomial":
         return {
-            "kind": kind, "base_lr": base, "end_lr": draw(floors), "decay_steps": float(draw(counts)),
-            "power": draw(st.floats(0.25, 4.0)), "cycle": draw(st.booleans()),
-        }  # fmt: skip
+            "kind": kind,
+            "base_lr": base,
+            "end_lr": draw(floors),
+            "decay_steps": float(draw(counts)),
+            "power": draw(st.floats(0.25, 4.0)),
+            "cycle": draw(st.booleans()),
+        }
     if kind == "piecewise_constant":
         b = _sorted_unique(draw(st.lists(st.integers(0, 10_000), max_size=5)))
         return {
@@ -77,9 +104,12 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         return {"kind": kind, "steps": s, "values": draw(st.lists(lrs, min_size=len(s), max_size=len(s)))}
     if kind == "inverse_time":
         return {
-            "kind": kind, "base_lr": base, "rate": draw(st.floats(0.0, 5.0)),
-            "decay_steps": draw(st.floats(1.0, 1000.0)), "staircase": draw(st.booleans()),
-        }  # fmt: skip
+            "kind": kind,
+            "base_lr": base,
+            "rate": draw(st.floats(0.0, 5.0)),
+            "decay_steps": draw(st.floats(1.0, 1000.0)),
+            "staircase": draw(st.booleans()),
+        }
     if kind == "inverse_sqrt":
         return {
             "kind": kind,
@@ -89,45 +119,66 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         }
     if kind == "cosine_annealing":
         return {
-            "kind": kind, "base_lr": base, "min_lr": draw(floors), "t_max": draw(counts),
-            "periodic": draw(st.booleans()), "exponent": draw(st.sampled_from([1.0, 2.0, 0.5])),
-        }  # fmt: skip
+            "kind": kind,
+            "base_lr": base,
+            "min_lr": draw(floors),
+            "t_max": draw(counts),
+            "periodic": draw(st.booleans()),
+            "exponent": draw(st.sampled_from([1.0, 2.0, 0.5])),
+        }
     if kind == "warmup_cosine":
         return {
-            "kind": kind, "base_lr": base,
-            "warmup_steps": draw(small_counts), "hold_steps": draw(small_counts),
-            "decay_steps": draw(counts), "min_lr": draw(floors), "warmup_start_lr": draw(floors),
+            "kind": kind,
+            "base_lr": base,
+            "warmup_steps": draw(small_counts),
+            "hold_steps": draw(small_counts),
+            "decay_steps": draw(counts),
+            "min_lr": draw(floors),
+            "warmup_start_lr": draw(floors),
             "warmup_shape": draw(st.sampled_from(["linear", "cosine", "sqrt"])),
-        }  # fmt: skip
+        }
     if kind == "warmup_stable_decay":
         return {
-            "kind": kind, "base_lr": base,
-            "warmup_steps": draw(small_counts), "stable_steps": draw(small_counts),
-            "decay_steps": draw(small_counts), "min_lr": draw(floors),
+            "kind": kind,
+            "base_lr": base,
+            "warmup_steps": draw(small_counts),
+            "stable_steps": draw(small_counts),
+            "decay_steps": draw(small_counts),
+            "min_lr": draw(floors),
             "decay_shape": draw(st.sampled_from(["linear", "cosine", "1-sqrt", "poly", "power", "exp"])),
             "warmup_shape": draw(st.sampled_from(["linear", "cosine", "sqrt"])),
-        }  # fmt: skip
+        }
     if kind == "cosine_restarts":
         return {
-            "kind": kind, "base_lr": base, "min_lr": draw(floors), "period": float(draw(counts)),
-            "period_mult": draw(st.sampled_from([1.0, 2.0, 1.5, 3.0])), "decay": draw(st.floats(0.1, 1.0)),
+            "kind": kind,
+            "base_lr": base,
+            "min_lr": draw(floors),
+            "period": float(draw(counts)),
+            "period_mult": draw(st.sampled_from([1.0, 2.0, 1.5, 3.0])),
+            "decay": draw(st.floats(0.1, 1.0)),
             "decay_mode": draw(st.sampled_from(["peak", "amplitude"])),
             "cycle_limit": draw(st.none() | counts),
             "shape": draw(st.sampled_from(["cosine", "poly", "tanh"])),
-        }  # fmt: skip
+        }
     if kind == "one_cycle":
         return {
-            "kind": kind, "max_lr": base, "total_steps": draw(st.integers(10, 10_000)),
-            "anneal": draw(st.sampled_from(["cos", "linear"])), "three_phase": draw(st.booleans()),
+            "kind": kind,
+            "max_lr": base,
+            "total_steps": draw(st.integers(10, 10_000)),
+            "anneal": draw(st.sampled_from(["cos", "linear"])),
+            "three_phase": draw(st.booleans()),
             "pct_start": draw(st.sampled_from([0.25, 0.3, 0.4])),
-        }  # fmt: skip
+        }
     if kind == "cyclic":
         return {
-            "kind": kind, "base_lr": base / 10, "max_lr": base, "step_size_up": float(draw(counts)),
+            "kind": kind,
+            "base_lr": base / 10,
+            "max_lr": base,
+            "step_size_up": float(draw(counts)),
             "step_size_down": draw(st.none() | counts.map(float)),
             "mode": draw(st.sampled_from(["triangular", "triangular2", "exp_range"])),
             "gamma": draw(st.floats(0.99, 1.0)),
-        }  # fmt: skip
+        }
     children = draw(st.lists(native_specs(depth + 1), min_size=1, max_size=3))
     if kind == "product":
         return {"kind": kind, "schedules": children}

@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 import operator
 from abc import ABC, abstractmethod
-from typing import TypeAlias
+from collections.abc import Callable
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ __all__ = [
     "as_steps",
     "evaluate",
     "evaluate_one",
+    "fill_pieces",
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -82,6 +84,36 @@ class Schedule(ABC):
         out = np.empty(t.shape, dtype=np.float64)
         self.fill(t, out)
         return out
+
+
+def fill_pieces(
+    t: IntArray,
+    out: FloatArray,
+    edges: npt.NDArray[Any],
+    side: Literal["left", "right"],
+    fill_piece: Callable[[int, IntArray, FloatArray], None],
+) -> None:
+    """Split the steps into pieces and fill each with ``fill_piece(j, t_j, out_j)``.
+
+    Step ``t`` belongs to piece ``searchsorted(edges, t, side)`` (``len(edges) + 1`` pieces). Sorted steps
+    (the usual ``arange``) are cut into contiguous slices, so pieces are filled in place with no mask,
+    gather or scatter; other steps are gathered per piece. The loop is over pieces, never over steps.
+    """
+    n = t.size
+    if n <= 1 or bool(np.all(t[1:] >= t[:-1])):
+        cuts = np.searchsorted(t, edges, side="left" if side == "right" else "right").tolist()
+        lo = 0
+        for j, hi in enumerate([*cuts, n]):
+            if hi > lo:
+                fill_piece(j, t[lo:hi], out[lo:hi])
+                lo = hi
+        return
+    piece = np.searchsorted(edges, t, side=side)
+    for j in np.unique(piece).tolist():
+        mask = piece == j
+        sub = np.empty(int(np.count_nonzero(mask)), dtype=np.float64)
+        fill_piece(j, t[mask], sub)
+        out[mask] = sub
 
 
 def _check_last(schedule: Schedule, high: int) -> None:

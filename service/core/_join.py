@@ -11,7 +11,7 @@ from collections.abc import Sequence as Seq
 
 import numpy as np
 
-from ._base import FloatArray, IntArray, Schedule
+from ._base import FloatArray, IntArray, Schedule, fill_pieces
 
 __all__ = ["Product", "Sequence"]
 
@@ -24,8 +24,7 @@ class Sequence(Schedule):
     absolute step, like timm's warm-up without ``warmup_prefix``). An origin must not be past its phase's
     start, so local steps are never negative.
 
-    The array path evaluates each phase once on its own steps; for sorted steps (the usual
-    ``arange``) those are contiguous slices, so no mask or gather is made.
+    The array path evaluates each phase once on its own steps (``fill_pieces``).
     """
 
     __slots__ = ("_bounds", "_offsets", "boundaries", "last_step", "schedules")
@@ -51,27 +50,11 @@ class Sequence(Schedule):
     last_step: int | None
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        n = t.size
-        if n > 1 and bool(np.all(t[1:] >= t[:-1])):
-            edges = np.searchsorted(t, self.boundaries, side="left")
-            lo = 0
-            for j, sched in enumerate(self.schedules):
-                hi = int(edges[j]) if j < len(edges) else n
-                if hi > lo:
-                    self._fill_phase(j, sched, t[lo:hi], out[lo:hi])
-                lo = max(lo, hi)
-            return
-        phase = np.searchsorted(self.boundaries, t, side="right")
-        for j, sched in enumerate(self.schedules):
-            mask = phase == j
-            if mask.any():
-                sub = np.empty(int(mask.sum()), dtype=np.float64)
-                self._fill_phase(j, sched, t[mask], sub)
-                out[mask] = sub
+        fill_pieces(t, out, self.boundaries, "right", self._fill_phase)
 
-    def _fill_phase(self, j: int, sched: Schedule, t: IntArray, out: FloatArray) -> None:
+    def _fill_phase(self, j: int, t: IntArray, out: FloatArray) -> None:
         offset = self._offsets[j]
-        sched.fill(t - offset if offset else t, out)
+        self.schedules[j].fill(t - offset if offset else t, out)
 
     def at(self, t: int) -> float:
         j = bisect.bisect_right(self._bounds, t)

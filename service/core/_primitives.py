@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from ._base import FloatArray, IntArray, Schedule
+from ._base import FloatArray, IntArray, Schedule, fill_pieces
 from ._shapes import ShapeName, shape_fraction, shape_fraction_into
 
 __all__ = [
@@ -152,9 +152,10 @@ class MultiStep(Schedule):
         self._milestones = [int(m) for m in self.milestones]
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        out[...] = np.searchsorted(self.milestones, t, side="right")
-        np.power(self.factor, out, out=out)
-        out *= self.base
+        fill_pieces(t, out, self.milestones, "right", self._fill_piece)
+
+    def _fill_piece(self, k: int, t: IntArray, out: FloatArray) -> None:
+        out.fill(self.base * math.pow(self.factor, k))
 
     def at(self, t: int) -> float:
         return self.base * math.pow(self.factor, bisect.bisect_right(self._milestones, t))
@@ -426,17 +427,20 @@ class OneCycle(Schedule):
         return self.total_steps
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        j = np.minimum(np.searchsorted(self.ends, t, side="left"), len(self.ends) - 1)
-        s0, s1 = self.starts[j], self.ends[j]
-        a, b = self.lrs[j, 0], self.lrs[j, 1]
-        pct = (t - s0) / (s1 - s0)
+        fill_pieces(t, out, self.ends[:-1], "left", self._fill_piece)
+
+    def _fill_piece(self, j: int, t: IntArray, out: FloatArray) -> None:
+        s0, s1, a, b = self._phases[j]
+        np.subtract(t, s0, out=out)
+        out /= s1 - s0  # pct, as torch computes it
         if self.anneal == "cos":
-            np.cos(_PI * pct, out=out)
+            out *= _PI
+            np.cos(out, out=out)
             out += 1.0
             out *= (a - b) / 2.0
             out += b
         else:
-            np.multiply(b - a, pct, out=out)
+            out *= b - a
             out += a
 
     def at(self, t: int) -> float:
@@ -474,28 +478,35 @@ class Cyclic(Schedule):
         self.mode, self.gamma = mode, float(gamma)
         self.scale_mode = scale_mode or ("iterations" if mode == "exp_range" else "cycle")
 
-    def _scale_fn(self, x: FloatArray) -> FloatArray:
-        if self.mode == "triangular":
-            return np.ones_like(x)
-        if self.mode == "triangular2":
-            # 1 / 2 ** (x - 1), exactly, and 0 (not an overflow) past 1024 cycles
-            return np.ldexp(1.0, (1 - x).astype(np.int64))
-        return np.power(self.gamma, x)
-
     def _scale_one(self, x: float) -> float:
         if self.mode == "triangular":
             return 1.0
         if self.mode == "triangular2":
+            # 1 / 2 ** (x - 1), exactly, and 0 (not an overflow) past 1024 cycles
             return math.ldexp(1.0, int(1 - x))
         return math.pow(self.gamma, x)
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        cycle = np.floor(1 + t / self.total)
-        x = 1.0 + t / self.total - cycle
-        scale = np.where(x <= self.ratio, x / self.ratio, (x - 1) / (self.ratio - 1))
-        height = (self.max_lr - self.base) * scale
-        arg = cycle if self.scale_mode == "cycle" else t.astype(np.float64)
-        np.multiply(height, self._scale_fn(arg), out=out)
+        # two temporaries (cycle, the other branch of the scale) and a mask
+        np.divide(t, self.total, out=out)
+        cycle = np.add(out, 1.0)
+        np.floor(cycle, out=cycle)
+        out += 1.0
+        out -= cycle  # x = 1 + t / total - cycle
+        down = np.subtract(out, 1.0)
+        down /= self.ratio - 1.0
+        up = out <= self.ratio
+        out /= self.ratio
+        np.copyto(out, down, where=~up)
+        out *= self.max_lr - self.base  # the height
+        if self.mode == "triangular2":
+            arg = cycle if self.scale_mode == "cycle" else np.asarray(t, dtype=np.float64)
+            np.subtract(1.0, arg, out=down)
+            out *= np.ldexp(1.0, down.astype(np.int64))
+        elif self.mode == "exp_range":
+            arg = cycle if self.scale_mode == "cycle" else np.asarray(t, dtype=np.float64)
+            np.power(self.gamma, arg, out=down)
+            out *= down
         out += self.base
 
     def at(self, t: int) -> float:
@@ -518,7 +529,7 @@ class PiecewiseConstant(Schedule):
         self._b, self._v = [int(b) for b in self.boundaries], [float(v) for v in self.values]
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        np.take(self.values, np.searchsorted(self.boundaries, t, side="right"), out=out)
+        fill_pieces(t, out, self.boundaries, "right", lambda j, _, o: o.fill(self._v[j]))
 
     def at(self, t: int) -> float:
         return self._v[bisect.bisect_right(self._b, t)]
@@ -544,18 +555,20 @@ class PiecewiseInterpolate(Schedule):
         self.shape = shape
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        s, v = self.steps, self.values
-        j = np.clip(np.searchsorted(s, t, side="right") - 1, 0, len(s) - 2)
+        fill_pieces(t, out, self.steps[1:-1], "right", self._fill_piece)
+
+    def _fill_piece(self, j: int, t: IntArray, out: FloatArray) -> None:
+        s, v = self._s, self._v
         s0, v0, v1 = s[j], v[j], v[j + 1]
-        pct = np.subtract(t, s0)
-        pct /= s[j + 1] - s0
-        np.minimum(pct, 1.0, out=pct)
+        np.subtract(t, s0, out=out)
+        out /= s[j + 1] - s0
+        np.minimum(out, 1.0, out=out)
         if self.shape == "linear":
-            np.multiply(pct, v1 - v0, out=out)
+            out *= v1 - v0
             out += v0
         else:
-            pct *= _PI
-            np.cos(pct, out=out)
+            out *= _PI
+            np.cos(out, out=out)
             out += 1.0
             out *= (v0 - v1) / 2
             out += v1
