@@ -35,6 +35,9 @@ LIBRARIES = ("torch", "transformers", "deepspeed", "timm", "optax", "keras")
 def main(argv: list[str]) -> int:
     os.environ.setdefault("KERAS_BACKEND", "jax")
     os.environ.setdefault("JAX_ENABLE_X64", "1")
+    # timm pulls in PyPI's torchvision, which does not import beside the local torch 2.13.0 CPU build
+    # ("operator torchvision::nms does not exist"); no schedule needs it, so make it absent.
+    sys.modules.setdefault("torchvision", None)  # type: ignore[arg-type]
     wanted = argv or list(LIBRARIES)
     unknown = sorted(set(wanted) - set(LIBRARIES))
     if unknown:
