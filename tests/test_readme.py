@@ -1,0 +1,43 @@
+"""The README does not lie: every JSON example in it is a valid spec that evaluates, and the commands
+CI runs are the ones it shows."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service import compile_spec, evaluate
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+EXAMPLES = re.findall(r"```json\n(.*?)```", README, flags=re.S)
+
+
+def test_readme_has_examples() -> None:
+    assert len(EXAMPLES) >= 20
+
+
+@pytest.mark.parametrize("text", EXAMPLES, ids=[f"example-{i}" for i in range(len(EXAMPLES))])
+def test_example_is_a_valid_spec(text: str) -> None:
+    spec = json.loads(text)
+    schedule = compile_spec(spec)
+    last = schedule.last_step if schedule.last_step is not None else 100_000
+    lr = evaluate(schedule, np.linspace(0, last, 50).astype(np.int64))
+    assert np.all(np.isfinite(lr))
+
+
+def test_cosine_annealing_example_numbers() -> None:
+    spec = {"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 0.001, "t_max": 10}
+    assert '"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 0.001, "t_max": 10' in README
+    np.testing.assert_allclose(evaluate(spec, [0, 5, 10, 25]), [0.1, 0.0505, 0.001, 0.001], rtol=1e-15)
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    install = re.search(r"pip install -e '\.\[test\]'", README)
+    assert install and "pip install -q -e '.[test]'" in ci
+    assert re.search(r"^pytest$", README, flags=re.M) and re.search(r"^pytest\b", ci, flags=re.M)
