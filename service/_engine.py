@@ -88,8 +88,8 @@ def _depth(data: Any) -> int:
 
 
 def _json_path(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
-    """Pydantic's error location without the union tags it inserts (``kind``/``name`` values), i.e. the
-    path of the field in the JSON the user wrote."""
+    """Pydantic's error location without the labels it inserts for unions (the ``kind``/``name`` tag,
+    a member's type name below a scalar), i.e. the path of the field in the JSON the user wrote."""
     path: list[int | str] = []
     node = data
     for part in loc:
@@ -99,6 +99,8 @@ def _json_path(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
             node = node.get(part)
         elif isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
+        elif isinstance(part, str) and node is not None:
+            continue  # a union member's label (e.g. "constrained-int") below a scalar: not a path
         else:
             node = None
         path.append(part)
