@@ -6,6 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from service import compile_spec
+
 lrs = st.floats(min_value=1e-6, max_value=10.0, allow_nan=False, allow_infinity=False)
 floors = st.sampled_from([0.0, 1e-6, 1e-3])
 counts = st.integers(min_value=1, max_value=5000)
@@ -48,7 +50,7 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         return {
             "kind": kind,
             "base_lr": base,
-            "step_size": draw(counts),
+            "step_size": draw(counts | st.floats(0.5, 5000.0)),
             "factor": draw(st.floats(0.01, 1.0)),
         }
     if kind == "multistep":
@@ -118,7 +120,7 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
             "timescale": draw(st.none() | counts),
         }
     if kind == "cosine_annealing":
-        return {
+        cosine = {
             "kind": kind,
             "base_lr": base,
             "min_lr": draw(floors),
@@ -126,6 +128,10 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
             "periodic": draw(st.booleans()),
             "exponent": draw(st.sampled_from([1.0, 2.0, 0.5])),
         }
+        if draw(st.booleans()):
+            waves = draw(st.just(1.0) | st.floats(0.05, 20.0))
+            cosine |= {"waves": waves, "periodic": cosine["periodic"] or waves != 1.0}
+        return cosine
     if kind == "warmup_cosine":
         return {
             "kind": kind,
@@ -138,7 +144,7 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
             "warmup_shape": draw(st.sampled_from(["linear", "cosine", "sqrt"])),
         }
     if kind == "warmup_stable_decay":
-        return {
+        wsd = {
             "kind": kind,
             "base_lr": base,
             "warmup_steps": draw(small_counts),
@@ -148,18 +154,27 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
             "decay_shape": draw(st.sampled_from(["linear", "cosine", "1-sqrt", "poly", "power", "exp"])),
             "warmup_shape": draw(st.sampled_from(["linear", "cosine", "sqrt"])),
         }
+        if draw(st.booleans()):
+            wsd["stable_shape"] = "power"
+            wsd["stable_power"] = draw(st.floats(0.1, 2.0))
+            timescale = counts.map(float) if wsd["warmup_steps"] == 0 else st.none() | counts
+            wsd["stable_timescale"] = draw(timescale)
+        return wsd
     if kind == "cosine_restarts":
-        return {
+        restarts = {
             "kind": kind,
             "base_lr": base,
             "min_lr": draw(floors),
             "period": float(draw(counts)),
-            "period_mult": draw(st.sampled_from([1.0, 2.0, 1.5, 3.0])),
+            "period_mult": draw(st.sampled_from([1.0, 2.0, 1.5, 3.0, 1.1, 0.5, 0.75])),
             "decay": draw(st.floats(0.1, 1.0)),
             "decay_mode": draw(st.sampled_from(["peak", "amplitude"])),
             "cycle_limit": draw(st.none() | counts),
             "shape": draw(st.sampled_from(["cosine", "poly", "tanh"])),
         }
+        if restarts["period_mult"] == 1.0 and restarts["shape"] == "cosine" and draw(st.booleans()):
+            restarts["cycles"] = draw(st.floats(0.25, 50.0))  # Hugging Face's hard restarts
+        return restarts
     if kind == "one_cycle":
         return {
             "kind": kind,
@@ -185,9 +200,17 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
     bounds = _sorted_unique(
         draw(st.lists(st.integers(1, 10_000), min_size=len(children) - 1, max_size=len(children) - 1))
     )
-    return {
+    seq = {
         "kind": kind,
         "schedules": children[: len(bounds) + 1],
         "boundaries": bounds,
         "local_steps": draw(st.booleans()),
     }
+    if draw(st.booleans()):  # each phase counts from at most 5 steps before its start (the first: from < 0)
+        seq["origins"] = [start - draw(st.integers(0, 5)) for start in [0, *bounds]]
+        last = compile_spec(seq).last_step
+        if last is not None and last < 0:  # a negative origin moved the last phase's end before step 0
+            seq["origins"][-1] = max(seq["origins"][-1], 0)
+    if draw(st.booleans()):  # ends early, like a PyTorch scheduler that raises at some step
+        seq["last_step"] = draw(st.integers(0, 20_000))
+    return seq

@@ -14,7 +14,19 @@ from service import compile_spec, evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-EXAMPLES = re.findall(r"```json\n(.*?)```", README, flags=re.S)
+
+
+def _objects(block: str) -> list[str]:
+    """Every JSON object in a block (a block may list several, one after another)."""
+    decoder, out, i = json.JSONDecoder(), [], 0
+    while (i := block.find("{", i)) != -1:
+        obj, end = decoder.raw_decode(block, i)
+        out.append(json.dumps(obj))
+        i = end
+    return out
+
+
+EXAMPLES = [obj for block in re.findall(r"```json\n(.*?)```", README, flags=re.S) for obj in _objects(block)]
 
 
 def test_readme_has_examples() -> None:

@@ -28,6 +28,7 @@ from ._primitives import (
     PiecewiseInterpolate,
     Polynomial,
     Restarts,
+    StableDecay,
     StepDecay,
     Transition,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Schedule",
     "Sequence",
     "ShapeName",
+    "StableDecay",
     "StepDecay",
     "StepError",
     "Transition",

@@ -172,8 +172,9 @@ def evaluate(schedule: Schedule, steps: object) -> FloatArray:
     with np.errstate(all="ignore"):  # an overflow is reported below, by step
         out = schedule(t)
     if not np.isfinite(out).all():
-        bad = int(t.flat[int(np.argmin(np.isfinite(out).ravel()))])
-        raise StepError(f"the learning rate overflows float64 at step {bad}", step=bad)
+        j = int(np.argmin(np.isfinite(out).ravel()))
+        bad = int(t.flat[j])
+        raise StepError(_not_finite(float(out.flat[j]), bad), step=bad)
     return out
 
 
@@ -198,5 +199,11 @@ def evaluate_one(schedule: Schedule, step: int) -> float:
     except (OverflowError, ZeroDivisionError):
         value = math.inf
     if not math.isfinite(value):
-        raise StepError(f"the learning rate overflows float64 at step {t}", step=t)
+        raise StepError(_not_finite(value, t), step=t)
     return value
+
+
+def _not_finite(value: float, step: int) -> str:
+    if math.isnan(value):  # e.g. timm's t_cur ** k_decay of a t_cur that rounds below 0: not real
+        return f"the learning rate is undefined (not a real number) at step {step}"
+    return f"the learning rate overflows float64 at step {step}"

@@ -22,7 +22,10 @@ class Sequence(Schedule):
     Phase ``j`` sees the step counted from ``origins[j]``: by default its own start, ``boundaries[j-1]``
     (like optax's ``join_schedules`` and PyTorch's ``SequentialLR``), or 0 with ``local=False`` (the
     absolute step, like timm's warm-up without ``warmup_prefix``). An origin must not be past its phase's
-    start, so local steps are never negative.
+    start, so local steps are never negative; an origin may itself be negative (the phase then starts
+    partway into its schedule).
+    The sequence ends where the first of its phases ends early (a schedule with a ``last_step`` inside
+    its phase), or at ``last_step`` if given, even if its last phase goes on.
 
     The array path evaluates each phase once on its own steps (``fill_pieces``).
     """
@@ -35,6 +38,7 @@ class Sequence(Schedule):
         boundaries: Seq[int],
         local: bool = True,
         origins: Seq[int] | None = None,
+        last_step: int | None = None,
     ) -> None:
         if len(schedules) != len(boundaries) + 1:
             raise ValueError("a sequence needs one more schedule than boundaries")
@@ -44,8 +48,15 @@ class Sequence(Schedule):
         if origins is None:
             origins = [0, *self._bounds] if local else [0] * len(self.schedules)
         self._offsets = [int(o) for o in origins]
-        last = self.schedules[-1].last_step
-        self.last_step = None if last is None else last + self._offsets[-1]
+        # The sequence ends at the first step where any phase's schedule is no longer defined (as when
+        # stepping the library, nothing after a step that raises can be reached), or at ``last_step``.
+        ends = [] if last_step is None else [last_step]
+        for j, sched in enumerate(self.schedules):
+            if sched.last_step is not None:
+                end = sched.last_step + self._offsets[j]
+                if j == len(self._bounds) or end < self._bounds[j] - 1:
+                    ends.append(end)
+        self.last_step = min(ends) if ends else None
 
     last_step: int | None
 

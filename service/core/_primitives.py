@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from ._base import FloatArray, IntArray, Schedule, fill_pieces
+from ._base import MAX_STEP, FloatArray, IntArray, Schedule, fill_pieces
 from ._shapes import ShapeName, shape_fraction, shape_fraction_into
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "PiecewiseInterpolate",
     "Polynomial",
     "Restarts",
+    "StableDecay",
     "StepDecay",
     "Transition",
 ]
@@ -57,6 +58,10 @@ class Transition(Schedule):
     ``clamp=False`` keeps evaluating the formula past ``steps`` instead of holding ``end``: a cosine then
     rises again with period ``2 * steps``, as PyTorch's ``CosineAnnealingLR`` does.
     The ``log`` shape reaches ``end`` at ``steps - 1`` (DeepSpeed's convention), so it holds from there.
+    ``waves`` (cosine) makes that many half-waves over ``steps``, the angle computed as
+    ``(pi * waves) * (t / steps)`` (Hugging Face's ``pi * num_cycles * 2.0 * progress``, which rounds the
+    same way), so far past ``steps``, where the angle is large, the values follow the library's; ``None``
+    is one half-wave at ``pi * t / steps`` (PyTorch's rounding).
     """
 
     __slots__ = (
@@ -70,6 +75,7 @@ class Transition(Schedule):
         "shape",
         "start",
         "steps",
+        "waves",
     )
 
     def __init__(
@@ -80,9 +86,11 @@ class Transition(Schedule):
         shape: ShapeName = "linear",
         param: float = 1.0,
         clamp: bool = True,
+        waves: float | None = None,
     ) -> None:
         self.start, self.end, self.steps = float(start), float(end), float(steps)
         self.shape, self.param, self.clamp = shape, float(param), clamp
+        self.waves = None if waves is None else float(waves)
         self.falling = abs(self.end) <= abs(self.start)
         self.hold_from = self.steps - 1.0 if shape == "log" else self.steps
         # The formula reaches its far end only up to an ulp (``end + (start - end) * 1`` may not be
@@ -95,7 +103,10 @@ class Transition(Schedule):
             np.minimum(t, self.hold_from, out=out)
         else:
             out[...] = t
-        shape_fraction_into(self.shape, out, self.steps, not self.falling, self.param)
+        if self.waves is not None:
+            _waves_into(out, self.steps, _PI * self.waves, not self.falling, self.param)
+        else:
+            shape_fraction_into(self.shape, out, self.steps, not self.falling, self.param)
         if self.falling:
             out *= self.start - self.end
             out += self.end
@@ -112,6 +123,13 @@ class Transition(Schedule):
             return self.end
         if t == 0:
             return self.start
+        if self.waves is not None:
+            g = _waves_one(t, self.steps, _PI * self.waves, not self.falling, self.param)
+            return (
+                self.end + (self.start - self.end) * g
+                if self.falling
+                else self.start + (self.end - self.start) * g
+            )
         if self.falling:
             return self.end + (self.start - self.end) * shape_fraction(
                 self.shape, t, self.steps, False, self.param
@@ -121,13 +139,43 @@ class Transition(Schedule):
         )
 
 
+def _waves_into(x: FloatArray, steps: float, angle: float, done: bool, param: float) -> None:
+    """In place: the cosine fraction remaining (or done) at ``angle * (x / steps)``."""
+    x /= steps
+    x *= angle
+    np.cos(x, out=x)
+    if param != 1.0:
+        x += 1.0
+        x *= 0.5
+        np.power(x, param, out=x)
+        if done:
+            np.subtract(1.0, x, out=x)
+        return
+    if done:
+        np.subtract(1.0, x, out=x)
+    else:
+        x += 1.0
+    x *= 0.5
+
+
+def _waves_one(t: float, steps: float, angle: float, done: bool, param: float) -> float:
+    c = math.cos(angle * (t / steps))
+    if param != 1.0:
+        g = math.pow(0.5 * (1.0 + c), param)
+        return 1.0 - g if done else g
+    return 0.5 * (1.0 - c) if done else 0.5 * (1.0 + c)
+
+
 class StepDecay(Schedule):
-    """``lr(t) = base * factor ** floor(t / step_size)`` (PyTorch ``StepLR``)."""
+    """``lr(t) = base * factor ** floor(t / step_size)`` (PyTorch ``StepLR``); a fractional ``step_size``
+    floors as Python's ``t // step_size`` (timm's ``StepLRScheduler``)."""
 
     __slots__ = ("base", "factor", "step_size")
 
-    def __init__(self, base: float, step_size: int, factor: float) -> None:
-        self.base, self.step_size, self.factor = float(base), int(step_size), float(factor)
+    def __init__(self, base: float, step_size: float, factor: float) -> None:
+        whole = float(step_size).is_integer()
+        self.base, self.factor = float(base), float(factor)
+        self.step_size: int | float = int(step_size) if whole else float(step_size)
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
         np.floor_divide(t, self.step_size, out=out, casting="unsafe")
@@ -297,17 +345,27 @@ class Restarts(Schedule):
     cosine ``(1 + cos(pi * t_cur**k / t_i**k)) / 2``; poly ``(1 - t_cur**k / t_i**k) ** power``;
     tanh ``(1 - tanh(lb * (1 - x) + ub * x)) / 2`` with ``x = t_cur / t_i``.
     With ``mult != 1`` the cycle index is ``floor(log(1 - t / period * (1 - mult)) / log(mult))``
-    as in timm and Keras.
+    as in timm and Keras, in float64 with the C library's ``log`` and ``pow`` (Python's ``math``, what timm
+    calls), so a float rounding that puts an exact cycle boundary into the previous cycle, or makes
+    ``t_cur`` a hair negative, happens at the same steps as in timm. With ``mult < 1`` the cycles shrink
+    and end at ``period / (1 - mult)``: ``last_step`` is the last step where the log is defined (even after
+    ``cycle_limit``, as timm). Where ``t_cur ** k`` or ``(1 - x) ** power`` is not real (a negative
+    ``t_cur`` with a fractional ``k``) the value is NaN, an error for ``evaluate``.
+    With ``cycles`` (``mult`` 1) ``period`` holds that many equal cycles, as Hugging Face's hard restarts
+    compute them: ``u = cycles * (t / period)``, ``i = floor(u)``, ``x = u - i`` (``t_cur = x``, ``t_i = 1``).
     """
 
     __slots__ = (
         "base",
         "cycle_limit",
+        "cycles",
         "decay",
         "decay_mode",
         "floor",
         "k",
+        "last_step",
         "lb",
+        "log_mult",
         "mult",
         "period",
         "power",
@@ -329,8 +387,10 @@ class Restarts(Schedule):
         power: float = 1.0,
         lb: float = -7.0,
         ub: float = 3.0,
+        cycles: float | None = None,
     ) -> None:
         self.base, self.floor, self.period, self.mult = float(base), float(floor), float(period), float(mult)
+        self.cycles = None if cycles is None else float(cycles)
         self.decay, self.decay_mode, self.cycle_limit, self.k = (
             float(decay),
             decay_mode,
@@ -338,23 +398,42 @@ class Restarts(Schedule):
             float(k),
         )
         self.shape, self.power, self.lb, self.ub = shape, float(power), float(lb), float(ub)
+        self.log_mult = math.log(self.mult)
+        self.last_step = _restarts_last_step(self.period, self.mult) if self.mult < 1.0 else None
 
     def _cycle(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(cycle index i, t_cur, t_i) as float arrays."""
         p, m = self.period, self.mult
+        if self.cycles is not None:
+            u = t / p
+            u *= self.cycles
+            i = np.floor(u)
+            return i, u - i, np.ones_like(t)
         if m == 1.0:
             i = np.floor_divide(t, p)
             return i, t - p * i, np.full_like(t, p)
-        i = np.floor(np.log(1.0 - t / p * (1.0 - m)) / math.log(m))
-        mi = np.power(m, i)
+        x = 1.0 - t / p * (1.0 - m)
+        y = np.log(x)
+        y /= self.log_mult
+        i = np.floor(y)
+        # np.log may differ from the C library's log by an ulp on some CPUs (numpy's own SIMD loops): where
+        # the quotient is within a hair of a whole number, the floor is redone with math.log, as timm does
+        near = np.abs(y - np.rint(y)) <= 1e-9 * np.maximum(np.abs(y), 1.0)
+        for j in np.flatnonzero(near).tolist():
+            i[j] = math.floor(math.log(x[j]) / self.log_mult)
+        mi = _powers(m, i)
         return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
 
     def _cycle_one(self, t: float) -> tuple[float, float, float]:
         p, m = self.period, self.mult
+        if self.cycles is not None:
+            u = self.cycles * (t / p)
+            i = float(math.floor(u))
+            return i, u - i, 1.0
         if m == 1.0:
             i = t // p
             return i, t - p * i, p
-        i = math.floor(math.log(1.0 - t / p * (1.0 - m)) / math.log(m))
+        i = math.floor(math.log(1.0 - t / p * (1.0 - m)) / self.log_mult)
         mi = math.pow(m, i)
         return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
 
@@ -380,6 +459,12 @@ class Restarts(Schedule):
             out[i >= self.cycle_limit] = self.floor
 
     def at(self, t: int) -> float:
+        try:
+            return self._at(t)
+        except ValueError:  # math domain error: a log or power that is not real (NaN on the array path)
+            return math.nan
+
+    def _at(self, t: int) -> float:
         i, t_cur, t_i = self._cycle_one(float(t))
         if self.cycle_limit is not None and i >= self.cycle_limit:
             return self.floor
@@ -394,6 +479,96 @@ class Restarts(Schedule):
         return self.floor + (self.base - self.floor) * g * math.pow(self.decay, i)
 
 
+class StableDecay(Schedule):
+    """A stable phase that decays too, then a decay phase that scales the distance to ``floor`` down
+    (timm's ``WSDLRScheduler`` with ``stable_fn`` rsqrt/power, counted from the end of its warm-up)::
+
+        peak(t) = max(base * (1 + t / timescale) ** -power, floor)
+        lr(t)   = peak(t)                                     for t <= stable_steps
+                = floor + (peak(t) - floor) * g(u / decay)    u = min(t - stable_steps, decay_steps)
+
+    ``g`` is the fraction remaining of ``shape`` (see ``_shapes``), 0 at the end, so ``floor`` is held
+    from ``stable_steps + decay_steps`` on (from ``stable_steps`` if ``decay_steps`` is 0).
+    """
+
+    __slots__ = ("base", "decay_steps", "floor", "param", "power", "shape", "stable_steps", "timescale")
+
+    def __init__(
+        self,
+        base: float,
+        floor: float,
+        timescale: float,
+        power: float,
+        stable_steps: int,
+        decay_steps: int,
+        shape: ShapeName = "linear",
+        param: float = 1.0,
+    ) -> None:
+        self.base, self.floor = float(base), float(floor)
+        self.timescale, self.power = float(timescale), float(power)
+        self.stable_steps, self.decay_steps = int(stable_steps), int(decay_steps)
+        self.shape, self.param = shape, float(param)
+
+    def fill(self, t: IntArray, out: FloatArray) -> None:
+        np.divide(t, self.timescale, out=out)
+        out += 1.0
+        np.power(out, -self.power, out=out)
+        out *= self.base
+        np.maximum(out, self.floor, out=out)
+        if self.decay_steps == 0:
+            out[t >= self.stable_steps] = self.floor
+            return
+        late = t > self.stable_steps
+        if late.any():
+            g = np.minimum(t[late] - self.stable_steps, self.decay_steps).astype(np.float64)
+            shape_fraction_into(self.shape, g, self.decay_steps, False, self.param)
+            peak = out[late]
+            peak -= self.floor
+            peak *= g
+            peak += self.floor
+            out[late] = peak
+
+    def at(self, t: int) -> float:
+        if self.decay_steps == 0 and t >= self.stable_steps:
+            return self.floor
+        peak = max(self.base * math.pow(1.0 + t / self.timescale, -self.power), self.floor)
+        if t <= self.stable_steps:
+            return peak
+        u = min(t - self.stable_steps, self.decay_steps)
+        g = shape_fraction(self.shape, u, self.decay_steps, False, self.param)
+        return self.floor + (peak - self.floor) * g
+
+
+def _restarts_last_step(period: float, mult: float) -> int | None:
+    """The last step where ``1 - t / period * (1 - mult) > 0`` in float64 (``mult < 1``); None past 2**53."""
+    q = 1.0 - mult
+    t = int(min(period / q, float(MAX_STEP)))
+    while t > 0 and not 1.0 - t / period * q > 0.0:
+        t -= 1
+    while t < MAX_STEP and 1.0 - (t + 1) / period * q > 0.0:
+        t += 1
+    return None if t >= MAX_STEP else t
+
+
+def _powers(base: float, i: FloatArray) -> FloatArray:
+    """``base ** i`` for whole numbers ``i``, each by ``math.pow`` (the C library's pow, as Python's
+    ``float ** int``): np.power may differ by an ulp on some CPUs. One call per distinct ``i``."""
+    ok = np.isfinite(i)
+    if not ok.all():  # steps outside the log's domain: NaN
+        out = np.full_like(i, math.nan)
+        if ok.any():
+            out[ok] = _powers(base, i[ok])
+        return out
+    if i.size == 0:
+        return np.empty_like(i)
+    lo, hi = float(i.min()), float(i.max())
+    if hi - lo <= max(4096, i.size):  # a table over the range of cycle indices
+        table = np.array([math.pow(base, lo + k) for k in range(int(hi - lo) + 1)])
+        return np.take(table, (i - lo).astype(np.intp))
+    u, inv = np.unique(i, return_inverse=True)
+    return np.take(np.array([math.pow(base, v) for v in u.tolist()]), inv)
+
+
 class OneCycle(Schedule):
     """PyTorch ``OneCycleLR``: phases ending at (fractional) steps, annealed by cosine or linearly.
 
@@ -403,7 +578,7 @@ class OneCycle(Schedule):
     with ``pct = (t - phase_start) / (phase_end - phase_start)``. Defined for ``t <= total_steps``.
     """
 
-    __slots__ = ("_ends", "_phases", "anneal", "ends", "lrs", "starts", "total_steps")
+    __slots__ = ("_ends", "_phases", "anneal", "ends", "last_step", "lrs", "starts", "total_steps")
 
     def __init__(
         self,
@@ -416,15 +591,12 @@ class OneCycle(Schedule):
         self.starts = np.concatenate([[0.0], self.ends[:-1]])
         self.lrs = np.asarray(lrs, dtype=np.float64)
         self.anneal, self.total_steps = anneal, int(total_steps)
+        self.last_step = self.total_steps
         self._ends = [float(e) for e in self.ends]
         self._phases = [
             (float(s0), float(s1), float(a), float(b))
             for s0, s1, (a, b) in zip(self.starts, self.ends, lrs, strict=True)
         ]
-
-    @property
-    def last_step(self) -> int:  # type: ignore[override]
-        return self.total_steps
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
         fill_pieces(t, out, self.ends[:-1], "left", self._fill_piece)

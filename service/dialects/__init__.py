@@ -11,7 +11,10 @@ from typing import Any
 
 from ._base import DialectSpec
 from .deepspeed import DeepSpeedSpec
+from .timm import TimmSpec
+from .torch import TorchSpec
+from .transformers import TransformersSpec
 
 __all__ = ["DIALECT_MEMBERS", "DialectSpec"]
 
-DIALECT_MEMBERS: tuple[Any, ...] = (DeepSpeedSpec,)
+DIALECT_MEMBERS: tuple[Any, ...] = (DeepSpeedSpec, TransformersSpec, TimmSpec, TorchSpec)

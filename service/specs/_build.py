@@ -69,7 +69,9 @@ def _inverse_sqrt(s: n.InverseSqrt) -> core.Schedule:
 
 
 def _cosine_annealing(s: n.CosineAnnealing) -> core.Schedule:
-    return core.Transition(s.base_lr, s.min_lr, s.t_max, "cosine", s.exponent, clamp=not s.periodic)
+    return core.Transition(
+        s.base_lr, s.min_lr, s.t_max, "cosine", s.exponent, clamp=not s.periodic, waves=s.waves
+    )
 
 
 def _warmup(start: float, peak: float, steps: int, shape: str) -> core.Schedule:
@@ -105,11 +107,14 @@ def _warmup_cosine(s: n.WarmupCosine) -> core.Schedule:
 
 
 def _warmup_stable_decay(s: n.WarmupStableDecay) -> core.Schedule:
+    warmup = (s.warmup_steps, _warmup(s.warmup_start_lr, s.base_lr, s.warmup_steps, s.warmup_shape))
+    if s.stable_shape == "power":
+        timescale = s.stable_timescale if s.stable_timescale is not None else s.warmup_steps
+        param = _shape_param(s.decay_shape, s.power, s.ratio)
+        curve = (timescale, s.stable_power, s.stable_steps, s.decay_steps, s.decay_shape, param)
+        return _phases([warmup], core.StableDecay(s.base_lr, s.min_lr, *curve))
     tail: core.Schedule = core.Constant(s.min_lr)
-    parts = [
-        (s.warmup_steps, _warmup(s.warmup_start_lr, s.base_lr, s.warmup_steps, s.warmup_shape)),
-        (s.stable_steps, core.Constant(s.base_lr)),
-    ]
+    parts = [warmup, (s.stable_steps, core.Constant(s.base_lr))]
     if s.decay_steps:
         param = _shape_param(s.decay_shape, s.power, s.ratio)
         tail = core.Transition(s.base_lr, s.min_lr, s.decay_steps, s.decay_shape, param)
@@ -130,6 +135,7 @@ def _cosine_restarts(s: n.CosineRestarts) -> core.Schedule:
         s.power,
         s.tanh_lb,
         s.tanh_ub,
+        cycles=s.cycles,
     )
 
 
@@ -149,7 +155,9 @@ def _cyclic(s: n.Cyclic) -> core.Schedule:
 
 
 def _sequence(s: n.Sequence) -> core.Schedule:
-    return core.Sequence([build(x) for x in s.schedules], s.boundaries, s.local_steps, s.origins)
+    return core.Sequence(
+        [build(x) for x in s.schedules], s.boundaries, s.local_steps, s.origins, last_step=s.last_step
+    )
 
 
 def _product(s: n.Product) -> core.Schedule:

@@ -60,11 +60,14 @@ class Constant(SpecModel):
 
 
 class Step(SpecModel):
-    """``base_lr * factor ** floor(t / step_size)``.  ``{"kind": "step", "base_lr": 0.1, "step_size": 30}``"""
+    """``base_lr * factor ** floor(t / step_size)``.  ``{"kind": "step", "base_lr": 0.1, "step_size": 30}``
+
+    ``step_size`` may be fractional (``2.5``): the floor is then Python's float floor division ``t // 2.5``.
+    """
 
     kind: Literal["step"]
     base_lr: LR
-    step_size: StepCount
+    step_size: StepCount | Positive
     factor: Factor = 0.1
 
 
@@ -244,6 +247,9 @@ class CosineAnnealing(SpecModel):
     """``min_lr + (base_lr - min_lr) * (1 + cos(pi * t / t_max)) / 2`` with t clamped to ``[0, t_max]``,
     so it holds ``min_lr`` after ``t_max``. ``periodic: true`` keeps the formula past ``t_max`` (PyTorch's
     ``CosineAnnealingLR`` rises again). ``exponent`` raises the cosine factor (optax ``cosine_decay``).
+    ``waves`` makes that many half-waves over ``t_max``, ``cos((pi * waves) * (t / t_max))`` (2: down and
+    back up; other than 1 only with ``periodic``); Hugging Face's ``num_cycles`` is ``waves / 2``, and
+    the angle is rounded as Hugging Face does (without ``waves``: ``pi * t / t_max``, as PyTorch).
 
     ``{"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 0.001, "t_max": 10}``
     """
@@ -254,6 +260,13 @@ class CosineAnnealing(SpecModel):
     t_max: StepCount
     periodic: bool = False
     exponent: Positive = 1.0
+    waves: Positive | None = None
+
+    @model_validator(mode="after")
+    def _check_waves(self) -> Self:
+        if self.waves not in (None, 1.0) and not self.periodic:
+            raise ValueError("waves other than 1 needs periodic: true (a clamped cosine ends at t_max)")
+        return self
 
 
 class WarmupCosine(SpecModel):
@@ -285,6 +298,12 @@ class WarmupStableDecay(SpecModel):
     decay to ``min_lr`` over ``decay_steps`` along ``decay_shape`` (``power`` for poly/power, ``ratio`` for
     exp; see ``transition``), then ``min_lr``.
 
+    ``stable_shape: "power"`` makes the stable phase decay too (timm's ``WSDLRScheduler``; Big Vision's
+    rsqrt + cooldown): ``s`` steps after the warm-up the LR is ``max(base_lr * (1 + s / stable_timescale)
+    ** -stable_power, min_lr)`` (``stable_power`` 0.5 is the reciprocal square root; ``stable_timescale``
+    defaults to ``warmup_steps``), and the decay phase scales that LR's distance to ``min_lr`` by the decay
+    shape's fraction remaining.
+
     ``{"kind": "warmup_stable_decay", "base_lr": 0.001, "warmup_steps": 1000, "stable_steps": 8000,
     "decay_steps": 1000, "decay_shape": "1-sqrt"}``
     """
@@ -300,11 +319,18 @@ class WarmupStableDecay(SpecModel):
     decay_shape: DecayShape = "linear"
     power: Positive = 1.0
     ratio: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
+    stable_shape: Literal["constant", "power"] = "constant"
+    stable_power: Positive = 0.5
+    stable_timescale: Positive | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.warmup_shape == "log" and 0 < self.warmup_steps < 2:
             raise ValueError("a log warm-up needs warmup_steps >= 2 (it divides by log(warmup_steps))")
+        if self.stable_shape == "power" and self.stable_timescale is None and self.warmup_steps == 0:
+            raise ValueError(
+                "stable_shape 'power' needs a stable_timescale: it defaults to warmup_steps, which is 0"
+            )
         return self
 
 
@@ -315,6 +341,9 @@ class CosineRestarts(SpecModel):
     ``decay ** i`` (``"amplitude"``, Keras). After ``cycle_limit`` cycles the value is ``min_lr``.
     ``k_decay`` bends the cosine (timm); ``shape`` ``poly`` (with ``power``) or ``tanh`` (with
     ``tanh_lb``/``tanh_ub``) replaces the cosine (timm's PolyLRScheduler/TanhLRScheduler).
+    ``cycles`` (with ``period_mult`` 1) makes ``period`` hold that many equal cycles, the position in the
+    cycle being ``frac(cycles * (t / period))`` computed in that order (Hugging Face's hard restarts:
+    ``num_cycles`` over the decay), so where a cycle starts follows that float product exactly.
 
     ``{"kind": "cosine_restarts", "base_lr": 0.1, "period": 1000, "period_mult": 2, "decay": 0.5}``
     """
@@ -332,6 +361,13 @@ class CosineRestarts(SpecModel):
     power: Positive = 1.0
     tanh_lb: Annotated[float, Field(allow_inf_nan=False)] = -7.0
     tanh_ub: Annotated[float, Field(allow_inf_nan=False)] = 3.0
+    cycles: Positive | None = None
+
+    @model_validator(mode="after")
+    def _check_cycles(self) -> Self:
+        if self.cycles is not None and self.period_mult != 1.0:
+            raise ValueError("cycles needs period_mult 1 (equal cycles)")
+        return self
 
 
 class OneCycle(SpecModel):
@@ -391,10 +427,17 @@ class Cyclic(SpecModel):
     scale_mode: Literal["cycle", "iterations"] | None = None
 
 
+#: The step a sequence phase counts from (negative: the phase starts partway into its schedule).
+Origin: TypeAlias = Annotated[int, Field(ge=-(2**53), le=2**53)]
+
+
 class Sequence(SpecModel):
     """Schedules joined at boundaries: ``schedules[j]`` runs from ``boundaries[j-1]`` to ``boundaries[j]``
     and sees the step counted from its own start (``local_steps: false``: the absolute step;
-    ``origins``: the step each phase counts from, at or before its start).
+    ``origins``: the step each phase counts from, at or before its start; a negative origin starts the
+    phase partway into its schedule, e.g. ``origins: [-2]`` on a single schedule shifts it two steps left).
+    ``last_step`` ends the schedule early: later steps are an error, as past a ``one_cycle``'s
+    ``total_steps`` (PyTorch schedulers that raise at some step; without it, the last phase's end if any).
 
     ``{"kind": "sequence", "boundaries": [500], "schedules": [
     {"kind": "linear", "start_lr": 0, "end_lr": 0.1, "steps": 500},
@@ -405,7 +448,8 @@ class Sequence(SpecModel):
     schedules: Annotated[list[NativeSpec], Field(min_length=1, max_length=MAX_ITEMS)]
     boundaries: Annotated[list[StepCount], Field(max_length=MAX_ITEMS - 1)]
     local_steps: bool = True
-    origins: Annotated[list[StepIndex], Field(max_length=MAX_ITEMS)] | None = None
+    origins: Annotated[list[Origin], Field(max_length=MAX_ITEMS)] | None = None
+    last_step: StepIndex | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:

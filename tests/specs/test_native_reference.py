@@ -170,6 +170,36 @@ PAIRS: list[tuple[dict[str, Any], str, str, int | None]] = [
         "get_wsd_schedule/cosine-1-sqrt",
         None,
     ),
+    (
+        {
+            "kind": "warmup_stable_decay",
+            "base_lr": 0.1,
+            "warmup_steps": 10,
+            "stable_steps": 60,
+            "decay_steps": 30,
+            "stable_shape": "power",
+        },
+        "timm",
+        "WSDLRScheduler/stable_fn-rsqrt",
+        None,
+    ),
+    (
+        {"kind": "step", "base_lr": 0.1, "step_size": 2.5, "factor": 0.9},
+        "timm",
+        "StepLRScheduler/decay_t-float",
+        None,
+    ),
+    (
+        {
+            "kind": "sequence",
+            "boundaries": [],
+            "origins": [-2],
+            "schedules": [{"kind": "cosine_restarts", "base_lr": 0.1, "period": 10, "cycle_limit": 1}],
+        },
+        "timm",
+        "CosineLRScheduler/warmup_t-negative-prefix",
+        None,
+    ),
 ]
 
 
