@@ -25,13 +25,20 @@ def _usable_steps(sched: Schedule, steps: list[int]) -> list[int]:
 @settings(max_examples=400, deadline=None)
 @given(native_specs(), STEPS)
 def test_table_equals_elementwise_evaluation(spec: dict[str, Any], steps: list[int]) -> None:
-    """The vectorised path (a table, sorted or not) equals the scalar path step by step."""
+    """The vectorised path (a table, sorted or not) equals the scalar path step by step.
+
+    Both paths use the same formulas in the same order, but numpy's and libm's transcendental functions
+    may differ by an ulp; where a formula cancels (timm's ``1 - tanh(z)`` with ``tanh(z)`` near 1) that
+    ulp of the schedule's peak shows in a value far below it, hence the absolute tolerance of a few ulps
+    of the schedule's own magnitude."""
     sched = compile_spec(spec)
     steps = _usable_steps(sched, steps)
     scalar = np.array([evaluate_one(sched, t) for t in steps])
-    np.testing.assert_allclose(evaluate(sched, steps), scalar, rtol=1e-13, atol=0)
+    probe = _usable_steps(sched, list(range(0, 2000, 7)))
+    atol = 1e-15 * float(np.max(np.abs(evaluate(sched, probe + steps))))
+    np.testing.assert_allclose(evaluate(sched, steps), scalar, rtol=1e-13, atol=atol)
     ordered = sorted(steps)
-    np.testing.assert_allclose(evaluate(sched, ordered), [sched.at(t) for t in ordered], rtol=1e-13, atol=0)
+    np.testing.assert_allclose(evaluate(sched, ordered), [sched.at(t) for t in ordered], rtol=1e-13, atol=atol)
 
 
 @settings(max_examples=300, deadline=None)
