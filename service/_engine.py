@@ -107,6 +107,13 @@ def _json_path(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
     return path
 
 
+def _tag_field(error: Any) -> list[int | str]:
+    """A missing or unknown ``kind``/``name`` is reported at that field, not at the object."""
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return [str(error.get("ctx", {}).get("discriminator", "")).strip("'\"")]
+    return []
+
+
 def parse_spec(data: Any) -> Any:
     """Validate a spec given as a dict, JSON text/bytes, or an already parsed spec model.
 
@@ -127,7 +134,7 @@ def parse_spec(data: Any) -> Any:
     except ValidationError as exc:
         raise SpecError(
             [
-                {"loc": _json_path(data, e["loc"]), "msg": e["msg"], "type": e["type"]}
+                {"loc": _json_path(data, e["loc"]) + _tag_field(e), "msg": e["msg"], "type": e["type"]}
                 for e in exc.errors(include_url=False)
             ]
         ) from None
