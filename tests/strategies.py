@@ -174,6 +174,8 @@ def native_specs(draw: st.DrawFn, depth: int = 0) -> dict[str, Any]:
         }
         if restarts["period_mult"] == 1.0 and restarts["shape"] == "cosine" and draw(st.booleans()):
             restarts["cycles"] = draw(st.floats(0.25, 50.0))  # Hugging Face's hard restarts
+        elif draw(st.booleans()):
+            restarts["cycle_index"] = "float32"  # Keras' float32 cycle index and position
         return restarts
     if kind == "one_cycle":
         return {

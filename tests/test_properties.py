@@ -38,7 +38,9 @@ def test_table_equals_elementwise_evaluation(spec: dict[str, Any], steps: list[i
     atol = 1e-15 * float(np.max(np.abs(evaluate(sched, probe + steps))))
     np.testing.assert_allclose(evaluate(sched, steps), scalar, rtol=1e-13, atol=atol)
     ordered = sorted(steps)
-    np.testing.assert_allclose(evaluate(sched, ordered), [sched.at(t) for t in ordered], rtol=1e-13, atol=atol)
+    np.testing.assert_allclose(
+        evaluate(sched, ordered), [sched.at(t) for t in ordered], rtol=1e-13, atol=atol
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -64,7 +66,8 @@ def test_very_large_steps(spec: dict[str, Any], step: int) -> None:
         return
     lr = evaluate(sched, [step, MAX_STEP])
     assert np.all(np.isfinite(lr))
-    assert lr[0] == sched.at(step)
+    # np.tanh and math.tanh may differ by an ulp (see test_table_equals_elementwise_evaluation)
+    np.testing.assert_allclose(lr[0], sched.at(step), rtol=1e-13, atol=1e-15 * float(np.max(np.abs(lr))))
 
 
 warmups = st.fixed_dictionaries(

@@ -13,6 +13,7 @@ from collections.abc import Sequence as Seq
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from ._base import MAX_STEP, FloatArray, IntArray, Schedule, fill_pieces
 from ._shapes import ShapeName, shape_fraction, shape_fraction_into
@@ -353,15 +354,28 @@ class Restarts(Schedule):
     ``t_cur`` with a fractional ``k``) the value is NaN, an error for ``evaluate``.
     With ``cycles`` (``mult`` 1) ``period`` holds that many equal cycles, as Hugging Face's hard restarts
     compute them: ``u = cycles * (t / period)``, ``i = floor(u)``, ``x = u - i`` (``t_cur = x``, ``t_i = 1``).
+
+    ``index="float32"`` finds the cycle and the position in it as Keras' ``CosineDecayRestarts`` does, every
+    operation an IEEE float32 one on the float32 roundings of ``t``, ``period`` and ``mult``:
+    ``cf = t / period``, ``i = floor(log(1 - cf * (1 - mult)) / log(mult))`` with numpy's float32 ``log``
+    (what Keras' numpy backend calls) and ``x = (cf - (1 - mult**i) / (1 - mult)) / mult**i``
+    (``i = floor(cf)``, ``x = cf - i`` for ``mult`` 1; ``mult**i`` is float64's rounded to float32), then
+    ``t_cur = x`` clamped to ``[0, 1]`` and ``t_i = 1``. An exact cycle start can then fall into the previous
+    cycle (``log(32768) / log(2)`` is 14.999999 in float32) or a step just before a start into the next
+    one, where Keras' does, and the position carries Keras' float32 rounding (``cf`` is only within an ulp
+    of ``t / period``). ``last_step`` (``mult < 1``) is the last step where float32's
+    ``1 - cf * (1 - mult)`` is positive.
     """
 
     __slots__ = (
+        "_f32",
         "base",
         "cycle_limit",
         "cycles",
         "decay",
         "decay_mode",
         "floor",
+        "index",
         "k",
         "last_step",
         "lb",
@@ -388,8 +402,10 @@ class Restarts(Schedule):
         lb: float = -7.0,
         ub: float = 3.0,
         cycles: float | None = None,
+        index: Literal["float64", "float32"] = "float64",
     ) -> None:
         self.base, self.floor, self.period, self.mult = float(base), float(floor), float(period), float(mult)
+        self.index = index
         self.cycles = None if cycles is None else float(cycles)
         self.decay, self.decay_mode, self.cycle_limit, self.k = (
             float(decay),
@@ -400,10 +416,17 @@ class Restarts(Schedule):
         self.shape, self.power, self.lb, self.ub = shape, float(power), float(lb), float(ub)
         self.log_mult = math.log(self.mult)
         self.last_step = _restarts_last_step(self.period, self.mult) if self.mult < 1.0 else None
+        self._f32: _Float32Cycle | None = None
+        if index == "float32":
+            self._f32 = _Float32Cycle(self.period, self.mult)
+            self.last_step = self._f32.last_step() if self.mult < 1.0 else None
 
     def _cycle(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """(cycle index i, t_cur, t_i) as float arrays."""
         p, m = self.period, self.mult
+        if self._f32 is not None:
+            i, x = self._f32.cycle(t)
+            return i, x, np.ones_like(t)
         if self.cycles is not None:
             u = t / p
             u *= self.cycles
@@ -426,6 +449,9 @@ class Restarts(Schedule):
 
     def _cycle_one(self, t: float) -> tuple[float, float, float]:
         p, m = self.period, self.mult
+        if self._f32 is not None:
+            i, x = self._f32.cycle_one(t)
+            return i, x, 1.0
         if self.cycles is not None:
             u = self.cycles * (t / p)
             i = float(math.floor(u))
@@ -537,6 +563,96 @@ class StableDecay(Schedule):
         u = min(t - self.stable_steps, self.decay_steps)
         g = shape_fraction(self.shape, u, self.decay_steps, False, self.param)
         return self.floor + (peak - self.floor) * g
+
+
+class _Float32Cycle:
+    """Keras' cycle index and position in float32 (see ``Restarts``). The array path is Keras' own float32
+    operations; the scalar path the same on float32 scalars, except that the index is the float64 estimate
+    where that is clearly away from a whole number (the array path otherwise), so both paths agree."""
+
+    __slots__ = ("log_m", "log_m32", "m", "one", "p", "p32", "q", "q32")
+
+    def __init__(self, period: float, mult: float) -> None:
+        self.one = np.float32(1.0)
+        self.p32, m32 = np.float32(period), np.float32(mult)
+        self.q32 = self.one - m32  # Keras: (1.0 - t_mul) in float32
+        self.log_m32 = np.log(np.array([m32]))[0]  # a float32 array op, as Keras' ops.log on a tensor
+        self.p, self.m, self.q = float(self.p32), float(m32), float(self.q32)
+        self.log_m = math.log(self.m) if self.m != 1.0 else 0.0
+
+    def cycle(self, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(cycle index, position in the cycle in [0, 1]) of float64 steps ``t``, as float64 arrays."""
+        i = self.index(t)
+        cf = t.astype(np.float32)
+        cf /= self.p32
+        if self.m == 1.0:
+            cf -= i.astype(np.float32)
+        else:
+            mi = _powers(self.m, i).astype(np.float32)
+            sr = np.subtract(self.one, mi)
+            sr /= self.q32
+            cf -= sr
+            cf /= mi
+        x = cf.astype(np.float64)
+        np.clip(x, 0.0, 1.0, out=x)
+        return i, x
+
+    def cycle_one(self, t: float) -> tuple[float, float]:
+        i = self.index_one(t)
+        cf = np.float32(t) / self.p32
+        if self.m == 1.0:
+            x = float(cf - np.float32(i))
+        else:
+            mi = np.float32(math.pow(self.m, i))  # m**i <= 1 - cf * (1 - m): no overflow
+            x = float((cf - (self.one - mi) / self.q32) / mi)
+        return i, min(max(x, 0.0), 1.0)
+
+    def _x(self, t: FloatArray) -> npt.NDArray[np.float32]:
+        cf = t.astype(np.float32)
+        cf /= self.p32
+        if self.m != 1.0:
+            cf *= self.q32
+            np.subtract(self.one, cf, out=cf)
+        return cf
+
+    def index(self, t: FloatArray) -> FloatArray:
+        """The float32 cycle index of float64 steps ``t`` (+inf or NaN where the log is not defined)."""
+        x = self._x(t)
+        if self.m != 1.0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.log(x, out=x)
+                x /= self.log_m32
+        return np.floor(x).astype(np.float64)
+
+    def index_one(self, t: float) -> float:
+        if self.m == 1.0:
+            y = t / self.p
+            bound = 1e-6 * (1.0 + y)
+        else:
+            u = t / self.p * self.q
+            x = 1.0 - u
+            if not x > 1e-30:
+                return float(self.index(np.array([t]))[0])
+            log_x = math.log(x)
+            y = log_x / self.log_m
+            # float32 errors of the operands and numpy's log (<= 2 ulp), with a wide margin
+            bound = 1e-5 * (1.0 + abs(log_x) + abs(u) / x) / abs(self.log_m) + 1e-6 * abs(y)
+        if abs(y - round(y)) > bound:
+            return float(math.floor(y))
+        return float(self.index(np.array([t]))[0])
+
+    def last_step(self) -> int | None:
+        """The last step where float32's ``1 - cf * (1 - mult)`` is positive (None past 2**53)."""
+        if self._x(np.array([float(MAX_STEP)]))[0] > 0:
+            return None
+        lo, hi = 0, MAX_STEP  # x(lo) > 0 >= x(hi); x is non-increasing in t
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self._x(np.array([float(mid)]))[0] > 0:
+                lo = mid
+            else:
+                hi = mid
+        return lo
 
 
 def _restarts_last_step(period: float, mult: float) -> int | None:

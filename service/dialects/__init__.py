@@ -11,10 +11,19 @@ from typing import Any
 
 from ._base import DialectSpec
 from .deepspeed import DeepSpeedSpec
+from .keras import KerasSpec
+from .optax import OptaxSpec
 from .timm import TimmSpec
 from .torch import TorchSpec
 from .transformers import TransformersSpec
 
 __all__ = ["DIALECT_MEMBERS", "DialectSpec"]
 
-DIALECT_MEMBERS: tuple[Any, ...] = (DeepSpeedSpec, TransformersSpec, TimmSpec, TorchSpec)
+DIALECT_MEMBERS: tuple[Any, ...] = (
+    DeepSpeedSpec,
+    TransformersSpec,
+    TimmSpec,
+    TorchSpec,
+    OptaxSpec,
+    KerasSpec,
+)

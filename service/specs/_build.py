@@ -136,6 +136,7 @@ def _cosine_restarts(s: n.CosineRestarts) -> core.Schedule:
         s.tanh_lb,
         s.tanh_ub,
         cycles=s.cycles,
+        index=s.cycle_index,
     )
 
 

@@ -344,6 +344,11 @@ class CosineRestarts(SpecModel):
     ``cycles`` (with ``period_mult`` 1) makes ``period`` hold that many equal cycles, the position in the
     cycle being ``frac(cycles * (t / period))`` computed in that order (Hugging Face's hard restarts:
     ``num_cycles`` over the decay), so where a cycle starts follows that float product exactly.
+    ``cycle_index`` chooses the arithmetic of the cycle index (which cycle a step is in):
+    ``"float64"`` (default) ``floor(log(1 - t / period * (1 - period_mult)) / log(period_mult))`` in float64
+    as timm; ``"float32"`` the same, and the position in the cycle, in float32 as Keras'
+    ``CosineDecayRestarts`` (``floor(t / period)`` for ``period_mult`` 1): some exact cycle starts then fall
+    into the previous cycle, as in Keras.
 
     ``{"kind": "cosine_restarts", "base_lr": 0.1, "period": 1000, "period_mult": 2, "decay": 0.5}``
     """
@@ -362,11 +367,14 @@ class CosineRestarts(SpecModel):
     tanh_lb: Annotated[float, Field(allow_inf_nan=False)] = -7.0
     tanh_ub: Annotated[float, Field(allow_inf_nan=False)] = 3.0
     cycles: Positive | None = None
+    cycle_index: Literal["float64", "float32"] = "float64"
 
     @model_validator(mode="after")
     def _check_cycles(self) -> Self:
         if self.cycles is not None and self.period_mult != 1.0:
             raise ValueError("cycles needs period_mult 1 (equal cycles)")
+        if self.cycles is not None and self.cycle_index != "float64":
+            raise ValueError("cycles computes its own index (frac(cycles * (t / period))): leave cycle_index")
         return self
 
 
