@@ -5,6 +5,7 @@ Builders return a :class:`Schedule`, a pure function of the integer step with a 
 """
 
 from ._base import (
+    BLOCK,
     MAX_STEP,
     FloatArray,
     IntArray,
@@ -35,6 +36,7 @@ from ._primitives import (
 from ._shapes import SHAPES, ShapeName
 
 __all__ = [
+    "BLOCK",
     "MAX_STEP",
     "SHAPES",
     "Constant",

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BLOCK",
     "MAX_STEP",
     "FloatArray",
     "IntArray",
@@ -37,6 +38,7 @@ __all__ = [
     "as_steps",
     "evaluate",
     "evaluate_one",
+    "fill_blocks",
     "fill_pieces",
 ]
 
@@ -84,6 +86,18 @@ class Schedule:
         out = np.empty(t.shape, dtype=np.float64)
         self.fill(t, out)
         return out
+
+
+#: Steps per block where a kind evaluates in blocks (L2-sized: 64 Ki float64 = 512 KiB).
+BLOCK = 1 << 16
+
+
+def fill_blocks(t: IntArray, out: FloatArray, fill_block: Callable[[IntArray, FloatArray], None]) -> None:
+    """Fill ``out`` block by block, for kinds whose arithmetic needs several temporary arrays: their
+    working memory is then a few blocks, not a few arrays of N. A loop over blocks, not over steps."""
+    flat_t, flat_out = t.reshape(-1), out.reshape(-1)
+    for lo in range(0, flat_t.size, BLOCK):
+        fill_block(flat_t[lo : lo + BLOCK], flat_out[lo : lo + BLOCK])
 
 
 def fill_pieces(

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from ._base import MAX_STEP, FloatArray, IntArray, Schedule, fill_pieces
+from ._base import MAX_STEP, FloatArray, IntArray, Schedule, fill_blocks, fill_pieces
 from ._shapes import ShapeName, shape_fraction, shape_fraction_into
 
 __all__ = [
@@ -441,9 +441,11 @@ class Restarts(Schedule):
         i = np.floor(y)
         # np.log may differ from the C library's log by an ulp on some CPUs (numpy's own SIMD loops): where
         # the quotient is within a hair of a whole number, the floor is redone with math.log, as timm does
-        near = np.abs(y - np.rint(y)) <= 1e-9 * np.maximum(np.abs(y), 1.0)
-        for j in np.flatnonzero(near).tolist():
-            i[j] = math.floor(math.log(x[j]) / self.log_mult)
+        near = np.flatnonzero(np.abs(y - np.rint(y)) <= 1e-9 * np.maximum(np.abs(y), 1.0))
+        if near.size:  # a loop over the distinct values near a cycle start (a few per cycle), not over steps
+            values, where = np.unique(x[near], return_inverse=True)
+            floors = [math.floor(math.log(v) / self.log_mult) for v in values.tolist()]
+            i[near] = np.asarray(floors, dtype=np.float64)[where]
         mi = _powers(m, i)
         return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
 
@@ -464,6 +466,10 @@ class Restarts(Schedule):
         return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
+        # In blocks: the cycle arithmetic needs several temporaries, bounded by the block instead of N.
+        fill_blocks(t, out, self._fill_block)
+
+    def _fill_block(self, t: IntArray, out: FloatArray) -> None:
         tf = t.astype(np.float64)
         i, t_cur, t_i = self._cycle(tf)
         if self.shape == "tanh":
@@ -775,7 +781,10 @@ class Cyclic(Schedule):
         return math.pow(self.gamma, x)
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        # two temporaries (cycle, the other branch of the scale) and a mask
+        fill_blocks(t, out, self._fill_block)
+
+    def _fill_block(self, t: IntArray, out: FloatArray) -> None:
+        # temporaries (cycle, the other branch of the scale, a mask) per block
         np.divide(t, self.total, out=out)
         cycle = np.add(out, 1.0)
         np.floor(cycle, out=cycle)
