@@ -76,7 +76,13 @@ SPECS: dict[str, dict[str, Any]] = {
         "decay_steps": 4_000_000,
         "decay_shape": "1-sqrt",
     },
-    "cosine_restarts": {"kind": "cosine_restarts", "base_lr": 0.1, "period": 10_000, "period_mult": 2.0},
+    "cosine_restarts": {"kind": "cosine_restarts", "base_lr": 0.1, "period": 10_000},
+    "cosine_restarts(mult 2)": {
+        "kind": "cosine_restarts",
+        "base_lr": 0.1,
+        "period": 10_000,
+        "period_mult": 2.0,
+    },
     "one_cycle": {"kind": "one_cycle", "max_lr": 0.1, "total_steps": 20_000_000},
     "cyclic": {
         "kind": "cyclic",
@@ -136,7 +142,8 @@ TORCH: dict[str, Callable[[Any], Any]] = {
     "cyclic": lambda opt: _lrs().CyclicLR(
         opt, base_lr=0.001, max_lr=0.1, step_size_up=2000, mode="triangular2", cycle_momentum=False
     ),
-    "cosine_restarts": lambda opt: _lrs().CosineAnnealingWarmRestarts(opt, T_0=10_000, T_mult=2),
+    "cosine_restarts": lambda opt: _lrs().CosineAnnealingWarmRestarts(opt, T_0=10_000),
+    "cosine_restarts(mult 2)": lambda opt: _lrs().CosineAnnealingWarmRestarts(opt, T_0=10_000, T_mult=2),
 }
 
 

@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 _PI = math.pi
+#: Up to this many constant pieces, a step-wise kind fills pieces instead of computing per step.
+_MAX_PIECES = 256
 
 
 class Constant(Schedule):
@@ -179,9 +181,20 @@ class StepDecay(Schedule):
         self.step_size: int | float = int(step_size) if whole else float(step_size)
 
     def fill(self, t: IntArray, out: FloatArray) -> None:
-        np.floor_divide(t, self.step_size, out=out, casting="unsafe")
+        s = self.step_size
+        if t.size and isinstance(s, int):
+            k0, k1 = int(t.min()) // s, int(t.max()) // s
+            if k1 - k0 < max(_MAX_PIECES, t.size // 512):  # pieces of >= ~512 steps pay for their call
+                # few decays in range: constant pieces (no per-step division or pow)
+                edges = np.arange(k0 + 1, k1 + 1, dtype=np.int64) * s
+                fill_pieces(t, out, edges, "right", lambda j, _, o: o.fill(self._value(k0 + j)))
+                return
+        np.floor_divide(t, s, out=out, casting="unsafe")
         np.power(self.factor, out, out=out)
         out *= self.base
+
+    def _value(self, k: int) -> float:
+        return self.base * math.pow(self.factor, k)
 
     def at(self, t: int) -> float:
         return self.base * math.pow(self.factor, t // self.step_size)
@@ -421,20 +434,24 @@ class Restarts(Schedule):
             self._f32 = _Float32Cycle(self.period, self.mult)
             self.last_step = self._f32.last_step() if self.mult < 1.0 else None
 
-    def _cycle(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(cycle index i, t_cur, t_i) as float arrays."""
+    def _cycle(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | float]:
+        """(cycle index i, t_cur, t_i): float arrays, t_i a float where all cycles are alike.
+        ``t`` is a scratch array that may be overwritten; i and t_cur are fresh arrays."""
         p, m = self.period, self.mult
         if self._f32 is not None:
             i, x = self._f32.cycle(t)
-            return i, x, np.ones_like(t)
+            return i, x, 1.0
         if self.cycles is not None:
             u = t / p
             u *= self.cycles
             i = np.floor(u)
-            return i, u - i, np.ones_like(t)
+            u -= i
+            return i, u, 1.0
         if m == 1.0:
-            i = np.floor_divide(t, p)
-            return i, t - p * i, np.full_like(t, p)
+            # t - p * floor(t / p), exactly (fmod is exact); the index only where decay or a limit reads it
+            needs_i = self.decay != 1.0 or self.cycle_limit is not None
+            i = np.floor_divide(t, p) if needs_i else t
+            return i, np.fmod(t, p), p
         x = 1.0 - t / p * (1.0 - m)
         y = np.log(x)
         y /= self.log_mult
@@ -460,7 +477,7 @@ class Restarts(Schedule):
             return i, u - i, 1.0
         if m == 1.0:
             i = t // p
-            return i, t - p * i, p
+            return i, math.fmod(t, p), p
         i = math.floor(math.log(1.0 - t / p * (1.0 - m)) / self.log_mult)
         mi = math.pow(m, i)
         return i, t - (1.0 - mi) / (1.0 - m) * p, mi * p
@@ -470,25 +487,47 @@ class Restarts(Schedule):
         fill_blocks(t, out, self._fill_block)
 
     def _fill_block(self, t: IntArray, out: FloatArray) -> None:
-        tf = t.astype(np.float64)
-        i, t_cur, t_i = self._cycle(tf)
+        i, x, t_i = self._cycle(t.astype(np.float64))
+        # x holds t_cur (a fresh array): the shape is computed in place, in the scalar path's order
         if self.shape == "tanh":
-            x = t_cur / t_i
-            g = 0.5 * (1.0 - np.tanh(self.lb * (1.0 - x) + self.ub * x))
+            x /= t_i
+            z = np.subtract(1.0, x)
+            z *= self.lb
+            x *= self.ub
+            x += z  # lb * (1 - x) + ub * x
+            np.tanh(x, out=x)
+            np.subtract(1.0, x, out=x)
+            x *= 0.5
         else:
-            x = t_cur**self.k / t_i**self.k if self.k != 1.0 else t_cur / t_i
-            g = 0.5 * (1.0 + np.cos(_PI * x)) if self.shape == "cosine" else (1.0 - x) ** self.power
-        gamma = np.power(self.decay, i) if self.decay != 1.0 else None
+            if self.k != 1.0:
+                x **= self.k
+                x /= t_i**self.k
+            else:
+                x /= t_i
+            if self.shape == "cosine":
+                x *= _PI
+                np.cos(x, out=x)
+                x += 1.0
+                x *= 0.5
+            else:
+                np.subtract(1.0, x, out=x)
+                np.power(x, self.power, out=x)
+        limit = None if self.cycle_limit is None else i >= self.cycle_limit
         if self.decay_mode == "peak":
-            peak = self.base * gamma if gamma is not None else self.base
-            np.multiply(peak - self.floor, g, out=out)
+            if self.decay != 1.0:
+                np.power(self.decay, i, out=i)
+                i *= self.base
+                i -= self.floor
+                np.multiply(i, x, out=out)  # (base * decay**i - floor) * g
+            else:
+                np.multiply(x, self.base - self.floor, out=out)
         else:
-            np.multiply(self.base - self.floor, g, out=out)
-            if gamma is not None:
-                out *= gamma
+            np.multiply(x, self.base - self.floor, out=out)
+            if self.decay != 1.0:
+                out *= np.power(self.decay, i, out=i)
         out += self.floor
-        if self.cycle_limit is not None:
-            out[i >= self.cycle_limit] = self.floor
+        if limit is not None:
+            out[limit] = self.floor
 
     def at(self, t: int) -> float:
         try:
