@@ -24,24 +24,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
-DENSE = 300  # every step 0..DENSE
-POINTS = 200  # strided sample over [0, 3 * end] when that is longer than DENSE
-
-
-def steps_for(end: int, *edges: int, dense: int = DENSE, points: int = POINTS) -> list[int]:
-    """Every step 0..dense, a strided sample up to 3*end, each edge and ``end`` with +-1, and 3*end(+1)."""
-    s: set[int] = set(range(dense + 1))
-    top = 3 * end
-    if top > dense:
-        s.update(range(0, top + 1, max(1, top // points)))
-    for e in (*edges, end):
-        s.update((e - 1, e, e + 1))
-    s.update((top, top + 1))
-    return sorted(x for x in s if x >= 0)
-
-
-def _message(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+from _common import message, steps_for
 
 
 def run_case(
@@ -56,8 +39,8 @@ def run_case(
     try:
         scheduler = getattr(lr_schedules, spec["name"])(optimizer, **spec["args"])
     except Exception as exc:
-        assert expect == "invalid", f"{case_id}: unexpected build error {_message(exc)}"
-        out["invalid"] = _message(exc)
+        assert expect == "invalid", f"{case_id}: unexpected build error {message(exc)}"
+        out["invalid"] = message(exc)
         return out
     assert expect == "ok", f"{case_id}: built, but an invalid case was expected"
     assert steps is not None

@@ -37,25 +37,13 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
+from _common import message, steps_for
+
 BACKEND = "numpy"
 
-DENSE = 300  # every step 0..DENSE
-POINTS = 200  # strided sample over [0, 3 * end] when that is longer than DENSE
 
 Spec = dict[str, Any]
 Case = dict[str, Any]
-
-
-def steps_for(end: int, *edges: int, dense: int = DENSE, points: int = POINTS) -> list[int]:
-    """Every step 0..dense, a strided sample up to 3*end, each edge and ``end`` with +-1, and 3*end(+1)."""
-    s: set[int] = set(range(dense + 1))
-    top = 3 * end
-    if top > dense:
-        s.update(range(0, top + 1, max(1, top // points)))
-    for e in (*edges, end):
-        s.update((e - 1, e, e + 1))
-    s.update((top, top + 1))
-    return sorted(x for x in s if x >= 0)
 
 
 def restart_edges(first: int, t_mul: float, upto: int) -> list[int]:
@@ -69,10 +57,6 @@ def restart_edges(first: int, t_mul: float, upto: int) -> list[int]:
         if start > upto:
             return out
         out.extend({start.numerator // start.denominator, -(-start.numerator // start.denominator)})
-
-
-def _message(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _spec(name: str, /, **args: Any) -> Spec:
@@ -101,7 +85,7 @@ def invalid(case_id: str, spec: Spec) -> Case:
     try:
         _build(spec)
     except Exception as exc:
-        return {"id": case_id, "spec": spec, "invalid": _message(exc)}
+        return {"id": case_id, "spec": spec, "invalid": message(exc)}
     raise AssertionError(f"{case_id}: keras accepted it")
 
 

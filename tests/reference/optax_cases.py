@@ -24,31 +24,15 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from typing import Any
 
+from _common import message, steps_for
+
 os.environ.setdefault("JAX_ENABLE_X64", "1")
 
-DENSE = 300  # every step 0..DENSE
-POINTS = 200  # strided sample over [0, 3 * end] when that is longer than DENSE
 
 Spec = dict[str, Any]
 Case = dict[str, Any]
 
 SILENT_CONSTANT = "optax silently returns a constant"
-
-
-def steps_for(end: int, *edges: int, dense: int = DENSE, points: int = POINTS) -> list[int]:
-    """Every step 0..dense, a strided sample up to 3*end, each edge and ``end`` with +-1, and 3*end(+1)."""
-    s: set[int] = set(range(dense + 1))
-    top = 3 * end
-    if top > dense:
-        s.update(range(0, top + 1, max(1, top // points)))
-    for e in (*edges, end):
-        s.update((e - 1, e, e + 1))
-    s.update((top, top + 1))
-    return sorted(x for x in s if x >= 0)
-
-
-def _message(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 def _spec(name: str, /, **args: Any) -> Spec:
@@ -131,8 +115,8 @@ def invalid(
         try:
             fn = _build(spec["name"], spec["args"])
         except Exception as exc:
-            assert silent is None, f"{case_id}: raised {_message(exc)}, expected it to be silent"
-            return {"id": case_id, "spec": spec, "invalid": _message(exc)}
+            assert silent is None, f"{case_id}: raised {message(exc)}, expected it to be silent"
+            return {"id": case_id, "spec": spec, "invalid": message(exc)}
     assert silent is not None, f"{case_id}: optax accepted it"
     assert bool(logged) == logs, f"{case_id}: logged {logged}"
     if silent.startswith(SILENT_CONSTANT):
