@@ -1,6 +1,6 @@
 """Regenerate the reference fixtures in tests/fixtures/ from the real libraries.
 
-    pip install torch==2.13.0 && pip install -e '.[reference]'   # local CPU torch first; optax/jax, keras, ...
+    pip install torch==2.13.0 && pip install -e '.[reference]'   # the local CPU torch first
     python tests/reference/generate.py     # all libraries
     python tests/reference/generate.py torch optax   # some of them
 
