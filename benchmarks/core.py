@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import time
 import timeit
 import tracemalloc
@@ -252,10 +251,9 @@ def main() -> None:
     print(
         "\nmem: peak working memory beyond the output, in float64 arrays of N (N = largest size); "
         "1 step: evaluate_one on a compiled schedule, microseconds; torch: stepping "
-        "torch.optim.lr_scheduler once per step (median of a short run), and how many times faster "
+        "torch.optim.lr_scheduler once per step (one run of --torch-steps steps), and how many times faster "
         f"the vectorised table is per step at N={sizes[-1]:.0e}."
     )
-    _ = statistics  # medians are taken as the best of --repeat runs
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeAlias, Union
 
-import numpy as np
 from pydantic import Field, TypeAdapter, ValidationError
 
 from . import core
@@ -170,6 +169,3 @@ def evaluate_one(spec: Any, step: int) -> float:
     for a compiled schedule)."""
     schedule = spec if isinstance(spec, core.Schedule) else compile_spec(spec)
     return core.evaluate_one(schedule, step)
-
-
-_ = np  # numpy is the array type of every result

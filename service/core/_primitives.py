@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._base import MAX_STEP, FloatArray, IntArray, Schedule, fill_blocks, fill_pieces
-from ._shapes import ShapeName, shape_fraction, shape_fraction_into
+from ._shapes import ShapeName, cosine_fraction, cosine_fraction_into, shape_fraction, shape_fraction_into
 
 __all__ = [
     "Constant",
@@ -147,26 +147,11 @@ def _waves_into(x: FloatArray, steps: float, angle: float, done: bool, param: fl
     x /= steps
     x *= angle
     np.cos(x, out=x)
-    if param != 1.0:
-        x += 1.0
-        x *= 0.5
-        np.power(x, param, out=x)
-        if done:
-            np.subtract(1.0, x, out=x)
-        return
-    if done:
-        np.subtract(1.0, x, out=x)
-    else:
-        x += 1.0
-    x *= 0.5
+    cosine_fraction_into(x, done, param)
 
 
 def _waves_one(t: float, steps: float, angle: float, done: bool, param: float) -> float:
-    c = math.cos(angle * (t / steps))
-    if param != 1.0:
-        g = math.pow(0.5 * (1.0 + c), param)
-        return 1.0 - g if done else g
-    return 0.5 * (1.0 - c) if done else 0.5 * (1.0 + c)
+    return cosine_fraction(math.cos(angle * (t / steps)), done, param)
 
 
 class StepDecay(Schedule):
@@ -739,7 +724,7 @@ class OneCycle(Schedule):
     with ``pct = (t - phase_start) / (phase_end - phase_start)``. Defined for ``t <= total_steps``.
     """
 
-    __slots__ = ("_ends", "_phases", "anneal", "ends", "last_step", "lrs", "starts", "total_steps")
+    __slots__ = ("_ends", "_phases", "anneal", "ends", "last_step")
 
     def __init__(
         self,
@@ -749,14 +734,11 @@ class OneCycle(Schedule):
         total_steps: int,
     ) -> None:
         self.ends = np.asarray(ends, dtype=np.float64)
-        self.starts = np.concatenate([[0.0], self.ends[:-1]])
-        self.lrs = np.asarray(lrs, dtype=np.float64)
-        self.anneal, self.total_steps = anneal, int(total_steps)
-        self.last_step = self.total_steps
-        self._ends = [float(e) for e in self.ends]
+        self.anneal, self.last_step = anneal, int(total_steps)
+        self._ends = [float(e) for e in ends]
+        starts = [0.0, *self._ends[:-1]]
         self._phases = [
-            (float(s0), float(s1), float(a), float(b))
-            for s0, s1, (a, b) in zip(self.starts, self.ends, lrs, strict=True)
+            (s0, s1, float(a), float(b)) for s0, s1, (a, b) in zip(starts, self._ends, lrs, strict=True)
         ]
 
     def fill(self, t: IntArray, out: FloatArray) -> None:

@@ -33,7 +33,14 @@ import numpy as np
 
 from ._base import FloatArray
 
-__all__ = ["SHAPES", "ShapeName", "shape_fraction", "shape_fraction_into"]
+__all__ = [
+    "SHAPES",
+    "ShapeName",
+    "cosine_fraction",
+    "cosine_fraction_into",
+    "shape_fraction",
+    "shape_fraction_into",
+]
 
 ShapeName: TypeAlias = Literal["linear", "cosine", "1-sqrt", "sqrt", "poly", "power", "exp", "log"]
 SHAPES: tuple[ShapeName, ...] = ("linear", "cosine", "1-sqrt", "sqrt", "poly", "power", "exp", "log")
@@ -46,11 +53,7 @@ def shape_fraction(shape: ShapeName, t: float, n: float, done: bool, param: floa
     if shape == "linear":
         return t / n if done else (n - t) / n
     if shape == "cosine":
-        c = math.cos(_PI * t / n)
-        if param != 1.0:
-            g = math.pow(0.5 * (1.0 + c), param)
-            return 1.0 - g if done else g
-        return 0.5 * (1.0 - c) if done else 0.5 * (1.0 + c)
+        return cosine_fraction(math.cos(_PI * t / n), done, param)
     if shape == "log":
         f = math.log(t + 1.0) / math.log(n)
         return f if done else 1.0 - f
@@ -77,22 +80,35 @@ def _linear(t: FloatArray, n: float, done: bool, param: float) -> None:
     t /= n
 
 
+def cosine_fraction(c: float, done: bool, exponent: float) -> float:
+    """From ``c = cos(angle)``: the fraction remaining ``((1 + c) / 2) ** exponent``, or done."""
+    if exponent != 1.0:
+        g = math.pow(0.5 * (1.0 + c), exponent)
+        return 1.0 - g if done else g
+    return 0.5 * (1.0 - c) if done else 0.5 * (1.0 + c)
+
+
+def cosine_fraction_into(c: FloatArray, done: bool, exponent: float) -> None:
+    """In place, as :func:`cosine_fraction`, on an array of cosines."""
+    if exponent != 1.0:
+        c += 1.0
+        c *= 0.5
+        np.power(c, exponent, out=c)
+        if done:
+            np.subtract(1.0, c, out=c)
+        return
+    if done:
+        np.subtract(1.0, c, out=c)
+    else:
+        c += 1.0
+    c *= 0.5
+
+
 def _cosine(t: FloatArray, n: float, done: bool, param: float) -> None:
     t *= _PI
     t /= n
     np.cos(t, out=t)
-    if param != 1.0:
-        t += 1.0
-        t *= 0.5
-        np.power(t, param, out=t)
-        if done:
-            np.subtract(1.0, t, out=t)
-        return
-    if done:
-        np.subtract(1.0, t, out=t)
-    else:
-        t += 1.0
-    t *= 0.5
+    cosine_fraction_into(t, done, param)
 
 
 def _log(t: FloatArray, n: float, done: bool, param: float) -> None:
