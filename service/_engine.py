@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -19,6 +19,8 @@ __all__ = [
     "MAX_DEPTH",
     "Spec",
     "SpecError",
+    "check_depth",
+    "clean_errors",
     "compile_spec",
     "evaluate",
     "evaluate_one",
@@ -54,7 +56,10 @@ _NATIVE_MEMBERS: tuple[type[SpecModel], ...] = (
 
 _MEMBERS: tuple[Any, ...] = (*_NATIVE_MEMBERS, *DIALECT_MEMBERS)
 #: Every spec: one tagged union on ``kind`` (a dialect member is itself a union on ``name``).
-Spec: TypeAlias = Annotated[Union[_MEMBERS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+if TYPE_CHECKING:
+    Spec: TypeAlias = Any
+else:
+    Spec: TypeAlias = Annotated[Union[_MEMBERS], Field(discriminator="kind")]  # noqa: UP007
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Spec)
 
 
@@ -113,6 +118,23 @@ def _tag_field(error: Any) -> list[int | str]:
     return []
 
 
+def clean_errors(data: Any, errors: list[Any]) -> list[dict[str, Any]]:
+    """Pydantic's errors for the spec ``data`` as ``{"loc", "msg", "type"}``, each ``loc`` the path of the
+    field in ``data`` (see :class:`SpecError`)."""
+    return [
+        {"loc": _json_path(data, e["loc"]) + _tag_field(e), "msg": e["msg"], "type": e["type"]}
+        for e in errors
+    ]
+
+
+def check_depth(data: Any) -> None:
+    """Raise :class:`SpecError` if schedules nest deeper than :data:`MAX_DEPTH` in raw data."""
+    if _depth(data) > MAX_DEPTH:
+        raise SpecError(
+            [{"loc": [], "msg": f"schedules nest more than {MAX_DEPTH} levels deep", "type": "too_deep"}]
+        )
+
+
 def parse_spec(data: Any) -> Any:
     """Validate a spec given as a dict, JSON text/bytes, or an already parsed spec model.
 
@@ -125,18 +147,10 @@ def parse_spec(data: Any) -> Any:
             import json
 
             data = json.loads(data)
-        if _depth(data) > MAX_DEPTH:
-            raise SpecError(
-                [{"loc": [], "msg": f"schedules nest more than {MAX_DEPTH} levels deep", "type": "too_deep"}]
-            )
+        check_depth(data)
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
-        raise SpecError(
-            [
-                {"loc": _json_path(data, e["loc"]) + _tag_field(e), "msg": e["msg"], "type": e["type"]}
-                for e in exc.errors(include_url=False)
-            ]
-        ) from None
+        raise SpecError(clean_errors(data, exc.errors(include_url=False))) from None
     except ValueError as exc:  # JSON syntax
         if isinstance(exc, SpecError):
             raise

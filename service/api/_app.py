@@ -1,0 +1,145 @@
+"""The app factory. Resources (store, tokens, cache, metrics) are made in the lifespan, never at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from .. import __version__
+from .._engine import SpecError, parse_spec
+from ..store import AlreadyExists, PromiseBroken, Store, open_store
+from . import _errors
+from ._auth import Tokens, ensure_admin_token
+from ._deps import Resources
+from ._models import NAME_PATTERN
+from ._observe import BodyLimit, Metrics, Observe
+from ._registry import Registry
+from ._settings import Settings
+from .routes import evaluate, ops, schedules
+
+__all__ = ["apply_schedules_file", "create_app"]
+
+log = logging.getLogger("lrs")
+
+DESCRIPTION = """Learning-rate schedules, defined once, served to every rank of every job.
+
+Send a spec and get the LR at a step or a whole table (`/v1/table`, `/v1/lr`), or keep named schedules
+(`/v1/schedules`) that operators can change from a future step on, safely: a step that was served once
+keeps its LR. Writes need `Authorization: Bearer <admin token>`. Errors are RFC 9457 problem details."""
+
+
+def apply_schedules_file(store: Store, path: Path) -> list[str]:
+    """Create or update the schedules a YAML/JSON file declares; returns what it did, one line each.
+
+    The file maps names to ``{"schedule": SPEC, "description": "...", "force": false}``. A changed spec
+    replaces the current one, which is refused (and the server does not start) once steps were served,
+    unless that entry says ``force: true``.
+    """
+    text = path.read_text()
+    data: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    entries = data.get("schedules", data) if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise ValueError(f"{path}: expected a mapping of schedule names to entries")
+    done = []
+    for name, entry in entries.items():
+        where = f"{path}: schedule {name!r}"
+        if not isinstance(name, str) or not re.match(NAME_PATTERN, name):
+            raise ValueError(f"{where}: a name must match {NAME_PATTERN}")
+        if not isinstance(entry, dict) or "schedule" not in entry:
+            raise ValueError(f"{where}: expected {{schedule: SPEC, description: TEXT}}")
+        unknown = set(entry) - {"schedule", "description", "force"}
+        if unknown:
+            raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
+        spec, description, force = (
+            entry["schedule"],
+            str(entry.get("description", "")),
+            bool(entry.get("force")),
+        )
+        try:
+            parse_spec(spec)
+        except SpecError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        try:
+            store.create(name, spec, description)
+            done.append(f"created {name}")
+            continue
+        except AlreadyExists:
+            pass
+        current = store.get(name)
+        if current.current.spec == spec and current.description == description:
+            done.append(f"unchanged {name}")
+            continue
+        try:
+            store.replace(name, spec, description, if_match=current.version, force=force)
+        except PromiseBroken as exc:
+            raise ValueError(
+                f"{where}: {exc}. Add a revision through the API instead, or set force: true in the file"
+            ) from None
+        done.append(f"updated {name}")
+    return done
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; ``settings`` default to the environment (``LRS_*``). The store, tokens and cache are
+    made when the app starts (its lifespan) and closed when it stops."""
+    cfg = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logging.getLogger("lrs").setLevel(cfg.log_level.upper())
+        store = await run_in_threadpool(open_store, cfg.resolved_database_url)
+        try:
+            admin = cfg.admin_token or ensure_admin_token(cfg.data_dir)
+            if cfg.schedules_file is not None:
+                for line in await run_in_threadpool(apply_schedules_file, store, cfg.schedules_file):
+                    log.info("schedules file: %s", line)
+            registry = Registry(store)
+            metrics = app.state.metrics
+            metrics.watch(lambda: (store.count(), registry.hits, registry.misses))
+            app.state.lrs = Resources(cfg, store, registry, Tokens(admin, cfg.read_token), metrics)
+            refresher = asyncio.create_task(_refresh(registry, cfg.cache_refresh_seconds))
+            try:
+                yield
+            finally:
+                refresher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await refresher
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="lrs",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.metrics = Metrics()
+    _errors.install(app)
+    app.include_router(ops.router)
+    app.include_router(evaluate.router)
+    schedules.add_lean_routes(app)
+    app.include_router(schedules.router)
+    app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
+    app.add_middleware(Observe, metrics=app.state.metrics, log_requests=cfg.access_log)
+    return app
+
+
+async def _refresh(registry: Registry, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await registry.refresh()
+        except Exception:
+            log.exception("cache refresh failed; retrying in %s s", every)

@@ -1,0 +1,156 @@
+"""Operations: Prometheus metrics, JSON access logs, and the request body limit, as pure ASGI middleware
+(no ``BaseHTTPMiddleware``: it would cost the hot path a task and a queue per request)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ._errors import problem
+
+__all__ = ["BodyLimit", "Metrics", "Observe"]
+
+access_log = logging.getLogger("lrs.access")
+
+
+class _StateCollector(Collector):
+    def __init__(self, state: Callable[[], tuple[int, int, int]]) -> None:
+        self.state = state
+
+    def collect(self) -> Iterator[Metric]:
+        schedules, hits, misses = self.state()
+        yield GaugeMetricFamily("lrs_schedules", "Named schedules in the store.", value=schedules)
+        yield CounterMetricFamily("lrs_cache_hits", "Reads answered from the compiled-schedule cache.", hits)
+        yield CounterMetricFamily("lrs_cache_misses", "Reads that went to the store first.", misses)
+
+
+class Metrics:
+    """One registry per app (tests make many apps)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "lrs_http_requests", "HTTP requests.", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "lrs_http_request_duration_seconds",
+            "HTTP request latency.",
+            ["method", "route"],
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            registry=self.registry,
+        )
+
+    def watch(self, state: Callable[[], tuple[int, int, int]]) -> None:
+        """Report ``(schedules, cache hits, cache misses)`` at each scrape."""
+        self.registry.register(_StateCollector(state))
+
+
+class Observe:
+    """Counts and times every request by route template; optionally logs it as one JSON line."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, log_requests: bool) -> None:
+        self.app, self.metrics, self.log_requests = app, metrics, log_requests
+        self._children: dict[tuple[str, str, int], Any] = {}
+        self._timers: dict[tuple[str, str], Any] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            elapsed = time.perf_counter() - start
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "(unmatched)"
+            method = scope["method"]
+            key = (method, template, status)
+            counter = self._children.get(key)
+            if counter is None:
+                counter = self._children[key] = self.metrics.requests.labels(method, template, str(status))
+            counter.inc()
+            timer = self._timers.get(key[:2])
+            if timer is None:
+                timer = self._timers[key[:2]] = self.metrics.latency.labels(method, template)
+            timer.observe(elapsed)
+            if self.log_requests:
+                client = scope.get("client")
+                access_log.info(
+                    json.dumps(
+                        {
+                            "ts": time.time(),
+                            "method": method,
+                            "path": scope["path"],
+                            "query": scope["query_string"].decode("latin-1"),
+                            "route": template,
+                            "status": status,
+                            "duration_ms": round(elapsed * 1000, 3),
+                            "client": client[0] if client else None,
+                        }
+                    )
+                )
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, before any of it is parsed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope["headers"]:
+            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body, sent = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413,
+            "body-too-large",
+            f"the request body is over the limit of {self.limit} bytes",
+            scope["path"],
+            limit=self.limit,
+        )
+        await response(scope, receive, send)

@@ -1,0 +1,97 @@
+"""Compiled named schedules, cached per worker, and the promises that make revisions safe.
+
+A read at step ``t`` is answered from memory when ``t`` is at or below the promise this worker knows
+of: no later revision can change such a step (the store refuses revisions effective at or before the
+promise). A read past it first raises the promise in the store, in the same transaction that reports
+the current version, so the LR served is always that of the version the promise was made against.
+Changes made through this worker replace its cache entry at once; changes made by other workers are
+picked up by :meth:`Registry.refresh` (run every ``cache_refresh_seconds``) or at the next promise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+
+from .._engine import compile_spec
+from ..core import Schedule, Sequence
+from ..store import ScheduleRecord, Store, timeline
+
+__all__ = ["Entry", "Registry", "compile_record"]
+
+
+@dataclass(slots=True)
+class Entry:
+    record: ScheduleRecord
+    schedule: Schedule
+    starts: list[int]
+    numbers: list[int]
+    promised: int
+
+    def revision_at(self, step: int) -> int:
+        """The number of the revision in force at ``step``."""
+        return self.numbers[bisect.bisect_right(self.starts, step) - 1]
+
+
+def compile_record(record: ScheduleRecord) -> Entry:
+    """One schedule over absolute steps: each piece of the timeline is its revision's spec."""
+    pieces = timeline(record.revisions)
+    schedules = [compile_spec(rev.spec) for _, rev in pieces]
+    starts = [start for start, _ in pieces]
+    if len(schedules) == 1:
+        schedule = schedules[0]
+    else:
+        schedule = Sequence(schedules, boundaries=starts[1:], local=False)
+    return Entry(record, schedule, starts, [rev.number for _, rev in pieces], record.promised)
+
+
+class Registry:
+    """The cache of compiled schedules in front of a :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._entries: dict[str, Entry] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def put(self, record: ScheduleRecord) -> Entry:
+        """Cache a record this worker just wrote or read."""
+        entry = compile_record(record)
+        old = self._entries.get(record.name)
+        if old is not None and old.record.version == record.version:
+            entry.promised = max(entry.promised, old.promised)
+        self._entries[record.name] = entry
+        return entry
+
+    def forget(self, name: str) -> None:
+        self._entries.pop(name, None)
+
+    async def promised(self, name: str, step: int) -> Entry:
+        """The entry to answer a read of steps up to ``step``, after promising them."""
+        entry = self._entries.get(name)
+        if entry is not None and step <= entry.promised:
+            self.hits += 1
+            return entry
+        self.misses += 1
+        lock = self._locks.setdefault(name, asyncio.Lock())
+        async with lock:
+            entry = self._entries.get(name)
+            if entry is not None and step <= entry.promised:
+                return entry
+            version, promised = await run_in_threadpool(self.store.promise, name, step)
+            if entry is None or entry.record.version != version:
+                record = await run_in_threadpool(self.store.get, name)
+                entry = self.put(record)
+            entry.promised = max(entry.promised, promised)
+            return entry
+
+    async def refresh(self) -> None:
+        """Drop entries that another worker has changed or deleted."""
+        versions = await run_in_threadpool(self.store.versions)
+        for name, entry in list(self._entries.items()):
+            if versions.get(name) != entry.record.version:
+                self._entries.pop(name, None)

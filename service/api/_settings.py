@@ -1,0 +1,54 @@
+"""Configuration from ``LRS_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/lrs`` (``~/.local/share/lrs``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "lrs"
+
+
+class Settings(BaseSettings):
+    """Every setting of the server; each is read from ``LRS_<NAME>`` (e.g. ``LRS_DATA_DIR``)."""
+
+    model_config = SettingsConfigDict(env_prefix="LRS_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the SQLite file and the generated admin token live.",
+    )
+    database_url: str | None = Field(
+        None, description="sqlite:///PATH (default: lrs.sqlite3 in the data directory)."
+    )
+    admin_token: str | None = Field(
+        None, description="Bearer token for writes; generated into <data dir>/admin-token when unset."
+    )
+    read_token: str | None = Field(None, description="Bearer token for reads; reads are open when unset.")
+    schedules_file: Path | None = Field(
+        None, description="YAML or JSON file of named schedules applied at start."
+    )
+    max_table_rows: int = Field(1_000_000, ge=1, description="The largest table one request may ask for.")
+    max_body_bytes: int = Field(65_536, ge=1024, description="The largest request body.")
+    max_horizon: int = Field(
+        100_000, ge=0, description="The most steps past its current step a client may be promised."
+    )
+    default_horizon: int = Field(1_000, ge=0, description="The horizon when a client asks for none.")
+    max_page_size: int = Field(1_000, ge=1, description="The most schedules one list page returns.")
+    cache_refresh_seconds: float = Field(
+        1.0, gt=0, description="How often a worker checks the database for changes made by other workers."
+    )
+    access_log: bool = Field(False, description="Write one JSON line per request to stderr.")
+    log_level: str = Field("info", description="Logging level of the lrs logger.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'lrs.sqlite3'}"

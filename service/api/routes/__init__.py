@@ -1,0 +1,1 @@
+"""One module per resource: ``evaluate`` (stateless tables), ``schedules`` (named), ``ops`` (health)."""

@@ -1,0 +1,310 @@
+"""Named schedules: create, replace, read, list, delete, change from a step on, and read LRs and tables.
+
+``GET /v1/schedules/{name}/lr`` is the hot path. It is served by :class:`LeanRoute`: the endpoint's
+signature documents it in OpenAPI, but the request is parsed by hand and answered from the compiled
+schedule cache without FastAPI's dependency machinery or a database round trip (see ``_registry.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+import orjson
+from fastapi import APIRouter, FastAPI, Header, Path, Query, Request
+from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from ... import core
+from ..._engine import parse_spec
+from ...dialects._base import DialectSpec
+from ...store import AlreadyExists, ScheduleRecord, timeline
+from .._deps import Admin, Reader, Resources, State
+from .._encode import json_response
+from .._errors import InvalidRequest, PreconditionRequired, problem_for
+from .._models import (
+    NAME_PATTERN,
+    NamedLrOut,
+    RevisionIn,
+    ScheduleIn,
+    ScheduleList,
+    ScheduleOut,
+    Step,
+)
+from .evaluate import TABLE_RESPONSES, steps_between, table
+
+__all__ = ["add_lean_routes", "router"]
+
+router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
+Name = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule name: [a-z0-9][a-z0-9._-]{0,63}")]
+IfMatch = Annotated[str | None, Header(description='The ETag of the version you last read, e.g. "12".')]
+_NAME = re.compile(NAME_PATTERN)
+
+
+def _version(if_match: str) -> int | None:
+    """The version an If-Match names (None for ``*``: any); -1 for a value that can match nothing."""
+    value = if_match.strip()
+    if value == "*":
+        return None
+    value = value.removeprefix("W/").strip('"')
+    return int(value) if value.isdigit() else -1
+
+
+def _raw_spec(body: bytes) -> dict[str, Any]:
+    """The spec exactly as the client sent it (already validated), to store and give back verbatim."""
+    spec: dict[str, Any] = orjson.loads(body)["schedule"]
+    return spec
+
+
+def _native(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The native translation of a library dialect's spec; None for a spec already native."""
+    parsed = parse_spec(spec)
+    if not isinstance(parsed, DialectSpec):
+        return None
+    native: dict[str, Any] = parsed.native().model_dump(mode="json")
+    return native
+
+
+def _out(record: ScheduleRecord, promised_until: int | None = None) -> dict[str, Any]:
+    current = record.current
+    return {
+        "name": record.name,
+        "description": record.description,
+        "etag": f'"{record.version}"',
+        "revision": current.number,
+        "schedule": current.spec,
+        "native": _native(current.spec),
+        "revisions": [
+            {
+                "revision": r.number,
+                "effective_from_step": r.effective_from_step,
+                "schedule": r.spec,
+                "created_at": r.created_at,
+                "comment": r.comment,
+                "forced": r.forced,
+            }
+            for r in record.revisions
+        ],
+        "timeline": [{"from_step": start, "revision": r.number} for start, r in timeline(record.revisions)],
+        "promised_step": record.promised,
+        "promised_until": promised_until,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _respond(record: ScheduleRecord, status: int = 200, promised_until: int | None = None) -> Response:
+    return json_response(_out(record, promised_until), status, {"ETag": f'"{record.version}"'})
+
+
+@router.put(
+    "/{name}",
+    response_model=ScheduleOut,
+    status_code=200,
+    responses={201: {"model": ScheduleOut, "description": "Created"}},
+    dependencies=[Admin],
+)
+async def put_schedule(
+    name: Name, body: ScheduleIn, request: Request, state: State, if_match: IfMatch = None
+) -> Response:
+    """Create a schedule (201), or replace it (200; needs If-Match with its current ETag)."""
+    spec = _raw_spec(await request.body())
+    if if_match is None:
+        try:
+            record = await run_in_threadpool(state.store.create, name, spec, body.description)
+        except AlreadyExists:
+            raise PreconditionRequired(
+                f"schedule {name!r} exists: to replace it, send If-Match with its ETag "
+                f"(or add a revision with POST /v1/schedules/{name}/revisions)"
+            ) from None
+        status = 201
+    else:
+        record = await run_in_threadpool(
+            lambda: state.store.replace(
+                name, spec, body.description, if_match=_version(if_match), force=body.force
+            )
+        )
+        status = 200
+    state.registry.put(record)
+    return _respond(record, status)
+
+
+@router.get("", response_model=ScheduleList, dependencies=[Reader])
+async def list_schedules(
+    state: State,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: Annotated[
+        str | None, Query(max_length=64, description="The last name of the previous page.")
+    ] = None,
+) -> Response:
+    """Schedules in name order, a page at a time."""
+    limit = min(limit, state.settings.max_page_size)
+    rows = await run_in_threadpool(lambda: state.store.list(after=after, limit=limit + 1))
+    items = [
+        {
+            "name": s.name,
+            "description": s.description,
+            "etag": f'"{s.version}"',
+            "revisions": s.revisions,
+            "promised_step": s.promised,
+            "created_at": s.created_at,
+            "updated_at": s.updated_at,
+        }
+        for s in rows[:limit]
+    ]
+    return json_response({"items": items, "next_after": rows[limit - 1].name if len(rows) > limit else None})
+
+
+@router.get("/{name}", response_model=ScheduleOut, dependencies=[Reader])
+async def read_schedule(
+    name: Name,
+    state: State,
+    step: Annotated[
+        Step | None, Query(description="The caller's current step: promises it a horizon past it.")
+    ] = None,
+    horizon: Annotated[
+        int | None, Query(ge=0, le=core.MAX_STEP, description="Steps past `step` to promise (capped).")
+    ] = None,
+) -> Response:
+    """A schedule: its spec, native translation, history and ETag; with ?step=, a promised horizon."""
+    if step is None:
+        if horizon is not None:
+            raise InvalidRequest(
+                "horizon needs step",
+                errors=[{"loc": ["query", "horizon"], "msg": "horizon needs step", "type": "missing_step"}],
+            )
+        return _respond(await run_in_threadpool(state.store.get, name))
+    settings = state.settings
+    wanted = settings.default_horizon if horizon is None else horizon
+    until = min(step + min(wanted, settings.max_horizon), core.MAX_STEP)
+    entry = await state.registry.promised(name, until)
+    return _respond(entry.record, promised_until=until)
+
+
+@router.delete("/{name}", status_code=204, dependencies=[Admin])
+async def delete_schedule(name: Name, state: State, if_match: IfMatch = None) -> Response:
+    """Delete a schedule and its history (needs If-Match)."""
+    if if_match is None:
+        raise PreconditionRequired(f"deleting {name!r} needs If-Match with its current ETag")
+    await run_in_threadpool(lambda: state.store.delete(name, if_match=_version(if_match)))
+    state.registry.forget(name)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{name}/revisions",
+    response_model=ScheduleOut,
+    status_code=201,
+    dependencies=[Admin],
+)
+async def create_revision(
+    name: Name, body: RevisionIn, request: Request, state: State, if_match: IfMatch = None
+) -> Response:
+    """Change a schedule from a future step on (409 if that step was already served, unless forced)."""
+    spec = _raw_spec(await request.body())
+    record = await run_in_threadpool(
+        lambda: state.store.add_revision(
+            name,
+            spec,
+            body.effective_from_step,
+            body.comment,
+            if_match=None if if_match is None else _version(if_match),
+            force=body.force,
+        )
+    )
+    state.registry.put(record)
+    return _respond(record, 201)
+
+
+@router.get("/{name}/table", responses=TABLE_RESPONSES, dependencies=[Reader])
+async def read_table(
+    name: Name,
+    state: State,
+    stop: Annotated[int, Query(ge=0, le=core.MAX_STEP + 1)],
+    start: Annotated[int, Query(ge=0, le=core.MAX_STEP)] = 0,
+    stride: Annotated[int, Query(ge=1, le=core.MAX_STEP)] = 1,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A table of a named schedule over range(start, stop, stride); promises those steps."""
+    started = time.perf_counter()
+    steps = steps_between(start, stop, stride, state.settings.max_table_rows)
+    if steps.size == 0:
+        entry = await state.registry.promised(name, -1)
+    else:
+        entry = await state.registry.promised(name, int(steps[-1]))
+    return await run_in_threadpool(table, entry.schedule, steps, accept, started)
+
+
+# -- the hot path ---------------------------------------------------------------------------------------
+
+
+async def read_lr(name: Name, step: Annotated[Step, Query()], state: State) -> dict[str, Any]:
+    """The LR of a named schedule at a step, and the revision in force there (promises the step)."""
+    entry = await state.registry.promised(name, step)
+    lr = core.evaluate_one(entry.schedule, step)
+    return {"name": name, "step": step, "lr": lr, "revision": entry.revision_at(step)}
+
+
+def _query_step(query_string: bytes) -> int:
+    raw = None
+    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if key == "step":
+            raw = value
+    if raw is None:
+        raise _invalid("step", "Field required", "missing")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 17:
+        raise _invalid("step", "a step is a non-negative integer", "int_parsing")
+    step = int(raw)
+    if step > core.MAX_STEP:
+        raise _invalid("step", f"Input should be less than or equal to {core.MAX_STEP}", "less_than_equal")
+    return step
+
+
+def _invalid(field: str, msg: str, kind: str) -> InvalidRequest:
+    loc = ["query", field] if field == "step" else ["path", field]
+    return InvalidRequest(f"{'.'.join(loc)}: {msg}", errors=[{"loc": loc, "msg": msg, "type": kind}])
+
+
+async def _lean_lr(scope: Scope, receive: Receive, send: Send) -> None:
+    state: Resources = scope["app"].state.lrs
+    try:
+        if state.tokens.read is not None:
+            auth = None
+            for key, value in scope["headers"]:
+                if key == b"authorization":
+                    auth = value.decode("latin-1")
+            state.tokens.check_read(auth)
+        name = scope["path_params"]["name"]
+        if not _NAME.match(name):
+            raise _invalid("name", f"String should match pattern '{NAME_PATTERN}'", "string_pattern_mismatch")
+        out = await read_lr(name, _query_step(scope["query_string"]), state)
+        response = json_response(out)
+    except core.LRSError as exc:
+        response = problem_for(exc, scope["path"])
+    await response(scope, receive, send)
+
+
+class LeanRoute(APIRoute):
+    """An APIRoute documented from its endpoint but served by a hand-written ASGI handler."""
+
+    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        self.app = _lean_lr
+
+
+def add_lean_routes(app: FastAPI) -> None:
+    """Routes that must not go through ``include_router`` (it would rebuild their handler)."""
+    app.router.add_api_route(
+        "/v1/schedules/{name}/lr",
+        read_lr,
+        methods=["GET"],
+        response_model=NamedLrOut,
+        tags=["schedules"],
+        name="read_lr",
+        dependencies=[Reader],
+        route_class_override=LeanRoute,
+    )

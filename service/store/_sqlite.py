@@ -1,0 +1,288 @@
+"""The default store: one SQLite file (WAL, ``synchronous=FULL``), safe for several worker processes.
+
+Every write runs in ``BEGIN IMMEDIATE`` (one writer at a time across processes, others wait up to the
+busy timeout) and is on disk when the call returns, so an acknowledged write survives ``kill -9``.
+The schema is versioned with ``PRAGMA user_version`` and migrated at open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ._base import (
+    AlreadyExists,
+    NotFound,
+    PromiseBroken,
+    Revision,
+    ScheduleRecord,
+    ScheduleSummary,
+    Stale,
+    Store,
+)
+
+__all__ = ["SQLiteStore"]
+
+#: Each entry moves the schema from version i to i + 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+    INSERT INTO meta VALUES ('version_counter', 0);
+    CREATE TABLE schedules (
+        name TEXT PRIMARY KEY,
+        description TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        promised INTEGER NOT NULL DEFAULT -1,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE revisions (
+        name TEXT NOT NULL REFERENCES schedules(name) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        effective_from_step INTEGER NOT NULL,
+        spec TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        forced INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (name, number)
+    ) STRICT;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class SQLiteStore(Store):
+    """``SQLiteStore(path)``; the file and its directory are created if missing."""
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._write() as db:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {current}, newer than this lrs knows ({SCHEMA_VERSION})"
+                )
+            for script in MIGRATIONS[current:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield self._db
+            finally:
+                self._db.execute("COMMIT")
+
+    # -- helpers used inside a transaction --------------------------------------------------------
+
+    @staticmethod
+    def _next_version(db: sqlite3.Connection) -> int:
+        row = db.execute(
+            "UPDATE meta SET value = value + 1 WHERE key = 'version_counter' RETURNING value"
+        ).fetchone()
+        return int(row[0])
+
+    @staticmethod
+    def _head(db: sqlite3.Connection, name: str) -> tuple[int, int, int]:
+        """(version, promised, last revision number) of an existing schedule."""
+        row = db.execute(
+            "SELECT s.version, s.promised, (SELECT max(number) FROM revisions r WHERE r.name = s.name) "
+            "FROM schedules s WHERE s.name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(name)
+        return int(row[0]), int(row[1]), int(row[2])
+
+    @staticmethod
+    def _check(name: str, version: int, if_match: int | None) -> None:
+        if if_match is not None and if_match != version:
+            raise Stale(name, version)
+
+    @staticmethod
+    def _insert_revision(
+        db: sqlite3.Connection,
+        name: str,
+        number: int,
+        start: int,
+        spec: dict[str, Any],
+        comment: str,
+        forced: bool,
+        now: str,
+    ) -> None:
+        db.execute(
+            "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, number, start, json.dumps(spec, allow_nan=False), comment, int(forced), now),
+        )
+
+    def _load(self, db: sqlite3.Connection, name: str) -> ScheduleRecord:
+        row = db.execute(
+            "SELECT description, version, promised, created_at, updated_at FROM schedules WHERE name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(name)
+        revisions = tuple(
+            Revision(
+                number=r[0],
+                effective_from_step=r[1],
+                spec=json.loads(r[2]),
+                comment=r[3],
+                forced=bool(r[4]),
+                created_at=r[5],
+            )
+            for r in db.execute(
+                "SELECT number, effective_from_step, spec, comment, forced, created_at "
+                "FROM revisions WHERE name = ? ORDER BY number",
+                (name,),
+            )
+        )
+        return ScheduleRecord(
+            name=name,
+            description=row[0],
+            version=row[1],
+            promised=row[2],
+            revisions=revisions,
+            created_at=row[3],
+            updated_at=row[4],
+        )
+
+    # -- the interface --------------------------------------------------------------------------------
+
+    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
+        now = _now()
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM schedules WHERE name = ?", (name,)).fetchone():
+                raise AlreadyExists(name)
+            version = self._next_version(db)
+            db.execute(
+                "INSERT INTO schedules VALUES (?, ?, ?, -1, ?, ?)", (name, description, version, now, now)
+            )
+            self._insert_revision(db, name, 1, 0, spec, "created", False, now)
+            return self._load(db, name)
+
+    def replace(
+        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
+    ) -> ScheduleRecord:
+        now = _now()
+        with self._write() as db:
+            version, promised, last = self._head(db, name)
+            self._check(name, version, if_match)
+            current = db.execute(
+                "SELECT spec FROM revisions WHERE name = ? AND number = ?", (name, last)
+            ).fetchone()[0]
+            if json.loads(current) != spec:
+                if promised >= 0 and not force:
+                    raise PromiseBroken(name, promised, 0)
+                self._insert_revision(db, name, last + 1, 0, spec, "replaced", promised >= 0, now)
+            db.execute(
+                "UPDATE schedules SET description = ?, version = ?, updated_at = ? WHERE name = ?",
+                (description, self._next_version(db), now, name),
+            )
+            return self._load(db, name)
+
+    def add_revision(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        effective_from_step: int,
+        comment: str,
+        *,
+        if_match: int | None,
+        force: bool,
+    ) -> ScheduleRecord:
+        now = _now()
+        with self._write() as db:
+            version, promised, last = self._head(db, name)
+            self._check(name, version, if_match)
+            breaks = effective_from_step <= promised
+            if breaks and not force:
+                raise PromiseBroken(name, promised, effective_from_step)
+            self._insert_revision(db, name, last + 1, effective_from_step, spec, comment, breaks, now)
+            db.execute(
+                "UPDATE schedules SET version = ?, updated_at = ? WHERE name = ?",
+                (self._next_version(db), now, name),
+            )
+            return self._load(db, name)
+
+    def get(self, name: str) -> ScheduleRecord:
+        with self._read() as db:
+            return self._load(db, name)
+
+    def list(self, *, after: str | None, limit: int) -> list[ScheduleSummary]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT s.name, s.description, s.version, "
+                "(SELECT count(*) FROM revisions r WHERE r.name = s.name), s.promised, s.created_at, "
+                "s.updated_at FROM schedules s WHERE s.name > ? ORDER BY s.name LIMIT ?",
+                (after or "", limit),
+            ).fetchall()
+        return [ScheduleSummary(*row) for row in rows]
+
+    def delete(self, name: str, *, if_match: int | None) -> None:
+        with self._write() as db:
+            version, _, _ = self._head(db, name)
+            self._check(name, version, if_match)
+            db.execute("DELETE FROM schedules WHERE name = ?", (name,))
+
+    def promise(self, name: str, step: int) -> tuple[int, int]:
+        with self._write() as db:
+            row = db.execute(
+                "UPDATE schedules SET promised = max(promised, ?) WHERE name = ? RETURNING version, promised",
+                (step, name),
+            ).fetchone()
+            if row is None:
+                raise NotFound(name)
+            return int(row[0]), int(row[1])
+
+    def versions(self) -> dict[str, int]:
+        with self._read() as db:
+            return dict(db.execute("SELECT name, version FROM schedules").fetchall())
+
+    def count(self) -> int:
+        with self._read() as db:
+            return int(db.execute("SELECT count(*) FROM schedules").fetchone()[0])
+
+    def ping(self) -> None:
+        with self._read() as db:
+            db.execute("SELECT count(*) FROM meta").fetchone()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
