@@ -26,12 +26,13 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .api import Settings
+    from .api._app import configure_logging
     from .api._auth import ensure_admin_token
 
     if args.data_dir is not None:
         os.environ["LRS_DATA_DIR"] = str(args.data_dir)
     settings = Settings()  # fail here, before any worker starts, on a bad LRS_* variable
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s", stream=sys.stderr)
+    configure_logging(settings.log_level)
     if settings.admin_token is None:
         ensure_admin_token(settings.data_dir)  # once, before workers race to make it
     logging.getLogger("lrs").info(

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from ._registry import Registry
 from ._settings import Settings
 from .routes import evaluate, ops, schedules
 
-__all__ = ["apply_schedules_file", "create_app"]
+__all__ = ["apply_schedules_file", "configure_logging", "create_app"]
 
 log = logging.getLogger("lrs")
 
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        logging.getLogger("lrs").setLevel(cfg.log_level.upper())
+        configure_logging(cfg.log_level)
         store = await run_in_threadpool(open_store, cfg.resolved_database_url)
         try:
             admin = cfg.admin_token or ensure_admin_token(cfg.data_dir)
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.watch(lambda: (store.count(), registry.hits, registry.misses))
             app.state.lrs = Resources(cfg, store, registry, Tokens(admin, cfg.read_token), metrics)
             refresher = asyncio.create_task(_refresh(registry, cfg.cache_refresh_seconds))
+            log.info("lrs ready (pid %d)", os.getpid())
             try:
                 yield
             finally:
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await refresher
         finally:
             store.close()
+            log.info("lrs stopped (pid %d): store closed", os.getpid())
 
     app = FastAPI(
         title="lrs",
@@ -134,6 +137,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)
     app.add_middleware(Observe, metrics=app.state.metrics, log_requests=cfg.access_log)
     return app
+
+
+def configure_logging(level: str) -> None:
+    """Plain lines on stderr for the ``lrs`` logger (each worker process sets up its own)."""
+    logger = logging.getLogger("lrs")
+    logger.setLevel(level.upper())
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 async def _refresh(registry: Registry, every: float) -> None:

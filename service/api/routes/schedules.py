@@ -69,7 +69,7 @@ def _native(spec: dict[str, Any]) -> dict[str, Any] | None:
     return native
 
 
-def _out(record: ScheduleRecord, promised_until: int | None = None) -> dict[str, Any]:
+def _out(record: ScheduleRecord, promised_until: int | None, promised: int) -> dict[str, Any]:
     current = record.current
     return {
         "name": record.name,
@@ -90,15 +90,18 @@ def _out(record: ScheduleRecord, promised_until: int | None = None) -> dict[str,
             for r in record.revisions
         ],
         "timeline": [{"from_step": start, "revision": r.number} for start, r in timeline(record.revisions)],
-        "promised_step": record.promised,
+        "promised_step": promised,
         "promised_until": promised_until,
         "created_at": record.created_at,
         "updated_at": record.updated_at,
     }
 
 
-def _respond(record: ScheduleRecord, status: int = 200, promised_until: int | None = None) -> Response:
-    return json_response(_out(record, promised_until), status, {"ETag": f'"{record.version}"'})
+def _respond(
+    record: ScheduleRecord, status: int = 200, promised_until: int | None = None, promised: int | None = None
+) -> Response:
+    body = _out(record, promised_until, record.promised if promised is None else promised)
+    return json_response(body, status, {"ETag": f'"{record.version}"'})
 
 
 @router.put(
@@ -182,7 +185,7 @@ async def read_schedule(
     wanted = settings.default_horizon if horizon is None else horizon
     until = min(step + min(wanted, settings.max_horizon), core.MAX_STEP)
     entry = await state.registry.promised(name, until)
-    return _respond(entry.record, promised_until=until)
+    return _respond(entry.record, promised_until=until, promised=entry.promised)
 
 
 @router.delete("/{name}", status_code=204, dependencies=[Admin])
