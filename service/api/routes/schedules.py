@@ -1,12 +1,15 @@
 """Named schedules: create, replace, read, list, delete, change from a step on, and read LRs and tables.
 
-``GET /v1/schedules/{name}/lr`` is the hot path. It is served by :class:`LeanRoute`: the endpoint's
-signature documents it in OpenAPI, but the request is parsed by hand and answered from the compiled
-schedule cache without FastAPI's dependency machinery or a database round trip (see ``_registry.py``).
+``GET /v1/schedules/{name}/lr`` is the hot path. :func:`lean_lr` serves it: the request is parsed by hand
+and answered from the compiled schedule cache, without FastAPI's dependency machinery or a database
+round trip (see ``_registry.py``). The app dispatches it before FastAPI's router (``_app.App``); the
+route is also registered as a :class:`LeanRoute`, so that OpenAPI documents it from ``read_lr``'s
+signature and any request the dispatch lets through still gets the same handler.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Annotated, Any
@@ -25,7 +28,7 @@ from ...dialects._base import DialectSpec
 from ...store import AlreadyExists, ScheduleRecord, timeline
 from .._deps import Admin, Reader, Resources, State
 from .._encode import json_response
-from .._errors import InvalidRequest, PreconditionRequired, problem_for
+from .._errors import InvalidRequest, PreconditionRequired, problem, problem_for
 from .._models import (
     NAME_PATTERN,
     NamedLrOut,
@@ -37,7 +40,9 @@ from .._models import (
 )
 from .evaluate import TABLE_RESPONSES, steps_between, table
 
-__all__ = ["add_lean_routes", "router"]
+__all__ = ["LR_PATH", "add_lean_routes", "lean_lr", "router"]
+
+log = logging.getLogger("lrs")
 
 router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
 Name = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule name: [a-z0-9][a-z0-9._-]{0,63}")]
@@ -252,9 +257,18 @@ async def read_lr(name: Name, step: Annotated[Step, Query()], state: State) -> d
     return {"name": name, "step": step, "lr": lr, "revision": entry.revision_at(step)}
 
 
+#: The path of the hot route (Starlette's ``{name}``: anything but a slash).
+LR_PATH = re.compile(r"^/v1/schedules/([^/]+)/lr$")
+
+
 def _query_step(query_string: bytes) -> int:
     raw = None
-    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+    text = query_string.decode("latin-1")
+    if "%" in text or "+" in text:
+        pairs = parse_qsl(text, keep_blank_values=True)
+    else:  # the usual ?step=123: no percent-decoding to do
+        pairs = [(k, v) for k, _, v in (part.partition("=") for part in text.split("&"))]
+    for key, value in pairs:
         if key == "step":
             raw = value
     if raw is None:
@@ -272,7 +286,8 @@ def _invalid(field: str, msg: str, kind: str) -> InvalidRequest:
     return InvalidRequest(f"{'.'.join(loc)}: {msg}", errors=[{"loc": loc, "msg": msg, "type": kind}])
 
 
-async def _lean_lr(scope: Scope, receive: Receive, send: Send) -> None:
+async def lean_lr(scope: Scope, receive: Receive, send: Send) -> None:
+    """The ASGI handler of ``GET /v1/schedules/{name}/lr`` (``scope["path_params"]`` holds the name)."""
     state: Resources = scope["app"].state.lrs
     try:
         if state.tokens.read is not None:
@@ -288,6 +303,9 @@ async def _lean_lr(scope: Scope, receive: Receive, send: Send) -> None:
         response = json_response(out)
     except core.LRSError as exc:
         response = problem_for(exc, scope["path"])
+    except Exception:  # outside FastAPI's error middleware: answer as it would
+        log.exception("unhandled error on GET %s", scope["path"])
+        response = problem(500, "internal", "the server failed to handle this request", scope["path"])
     await response(scope, receive, send)
 
 
@@ -296,10 +314,10 @@ class LeanRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
-        self.app = _lean_lr
+        self.app = lean_lr
 
 
-def add_lean_routes(app: FastAPI) -> None:
+def add_lean_routes(app: FastAPI) -> APIRoute:
     """Routes that must not go through ``include_router`` (it would rebuild their handler)."""
     app.router.add_api_route(
         "/v1/schedules/{name}/lr",
@@ -311,3 +329,6 @@ def add_lean_routes(app: FastAPI) -> None:
         dependencies=[Reader],
         route_class_override=LeanRoute,
     )
+    route = app.router.routes[-1]
+    assert isinstance(route, LeanRoute)
+    return route
