@@ -28,7 +28,7 @@ __all__ = [
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
-Text = Annotated[str, Field(max_length=2000)]
+Text = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")]  # no NUL: PostgreSQL refuses it
 
 
 class _In(BaseModel):

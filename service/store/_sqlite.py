@@ -71,10 +71,14 @@ class SQLiteStore(Store):
         self._db = sqlite3.connect(
             self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
 
     def _migrate(self) -> None:
         with self._write() as db:
@@ -262,6 +266,14 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM schedules WHERE name = ?", (name,))
 
     def promise(self, name: str, step: int) -> tuple[int, int]:
+        # Read first: once one rank has been promised a step, the others asking for it need no write
+        # (and no turn at the one write lock every worker shares).
+        with self._read() as db:
+            row = db.execute("SELECT version, promised FROM schedules WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(name)
+        if int(row[1]) >= step:
+            return int(row[0]), int(row[1])
         with self._write() as db:
             row = db.execute(
                 "UPDATE schedules SET promised = max(promised, ?) WHERE name = ? RETURNING version, promised",

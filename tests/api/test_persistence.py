@@ -4,6 +4,8 @@ the schedules file is applied at start."""
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -11,6 +13,7 @@ import pytest
 
 from service import evaluate
 
+from ..store.conftest import POSTGRES_URL, need_postgres
 from .conftest import ADMIN, Server, admin
 
 LINEAR = {"kind": "linear", "start_lr": 0.2, "end_lr": 0.0, "steps": 1000}
@@ -62,8 +65,36 @@ def test_acknowledged_writes_survive_kill_9_and_restart(tmp_path: Path) -> None:
         assert again.stop() == 0
 
 
-def test_two_workers_serve_the_same_schedule_consistently(tmp_path: Path) -> None:
-    server = Server(tmp_path / "data", env={"LRS_ADMIN_TOKEN": ADMIN}, workers=2).start()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The server's database: the default SQLite file, or a fresh schema of the test PostgreSQL."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    need_postgres()
+    import psycopg
+
+    schema = f"lrs_api_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        sep = "&" if "?" in POSTGRES_URL else "?"
+        yield {"LRS_DATABASE_URL": f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"}
+        with psycopg.connect(POSTGRES_URL) as conn:  # the server really wrote there
+            tables = conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s", (schema,)
+            ).fetchone()
+            assert tables is not None and tables[0] > 0, f"nothing was written to schema {schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def test_two_workers_serve_the_same_schedule_consistently(
+    tmp_path: Path, database_env: dict[str, str]
+) -> None:
+    env = {"LRS_ADMIN_TOKEN": ADMIN, **database_env}
+    server = Server(tmp_path / "data", env=env, workers=2).start()
     try:
         # new connections spread over both workers; each promise goes through the one database
         def get(path: str, **params: int) -> httpx.Response:

@@ -146,7 +146,8 @@ async def list_schedules(
     state: State,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     after: Annotated[
-        str | None, Query(max_length=64, description="The last name of the previous page.")
+        str | None,
+        Query(max_length=64, pattern=r"^[^\x00]*$", description="The last name of the previous page."),
     ] = None,
 ) -> Response:
     """Schedules in name order, a page at a time."""
