@@ -27,7 +27,7 @@ class Settings(BaseSettings):
         description="Where the SQLite file and the generated admin token live.",
     )
     database_url: str | None = Field(
-        None, description="sqlite:///PATH (default: lrs.sqlite3 in the data directory)."
+        None, description="sqlite:///PATH or postgresql://... (default: lrs.sqlite3 in the data directory)."
     )
     admin_token: str | None = Field(
         None, description="Bearer token for writes; generated into <data dir>/admin-token when unset."
