@@ -11,6 +11,7 @@ HTTP-only errors (the engine's and the store's live with them)::
         ├── PreconditionRequired       428
         ├── TooLarge                   413
         └── InvalidRequest             422 (a parameter the lean path validates by hand)
+    StoreError: ... Unavailable 503 (with Retry-After)
 
 A problem body: ``{"type", "title", "status", "detail", "instance", ...}`` plus, for validation,
 ``"errors": [{"loc": [...], "msg", "type"}]`` where ``loc`` starts with ``body``, ``query``, ``path``
@@ -30,7 +31,7 @@ from starlette.responses import Response
 
 from .._engine import SpecError, clean_errors
 from ..core import LRSError, StepError
-from ..store import AlreadyExists, NotFound, PromiseBroken, Stale
+from ..store import AlreadyExists, NotFound, PromiseBroken, Stale, Unavailable
 
 __all__ = [
     "PROBLEM",
@@ -86,6 +87,7 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     AlreadyExists: (409, "already-exists"),
     Stale: (412, "precondition-failed"),
     PromiseBroken: (409, "promise-broken"),
+    Unavailable: (503, "store-unavailable"),
 }
 
 TITLES = {
@@ -140,7 +142,8 @@ def problem_for(exc: LRSError, instance: str) -> Response:
         extra = {"promised_step": exc.promised, "smallest_allowed_step": exc.smallest_allowed_step}
     elif isinstance(exc, Stale):
         extra = {"current_etag": f'"{exc.current}"'}
-    return problem(status, slug, str(exc), instance, **extra)
+    headers = {"Retry-After": "1"} if isinstance(exc, Unavailable) else None
+    return problem(status, slug, str(exc), instance, headers, **extra)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

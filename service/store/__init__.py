@@ -19,6 +19,7 @@ from ._base import (
     Stale,
     Store,
     StoreError,
+    Unavailable,
     timeline,
 )
 from ._postgres import PostgresStore
@@ -36,6 +37,7 @@ __all__ = [
     "Stale",
     "Store",
     "StoreError",
+    "Unavailable",
     "open_store",
     "timeline",
 ]

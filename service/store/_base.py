@@ -6,7 +6,8 @@ Errors (all :class:`~service.core.LRSError`, mapped to HTTP in one place, ``serv
     ├── NotFound            no schedule of that name (404)
     ├── AlreadyExists       create of a name that exists (409)
     ├── Stale               If-Match names an older version (412)
-    └── PromiseBroken       a revision would change a step already promised (409)
+    ├── PromiseBroken       a revision would change a step already promised (409)
+    └── Unavailable         the database cannot be reached or is busy past its timeout (503)
 
 A schedule's history is a list of revisions. Revision 1 is effective from step 0; revision ``k`` is
 effective from its ``effective_from_step`` on, evaluated at the absolute step, until a later revision
@@ -33,6 +34,7 @@ __all__ = [
     "Stale",
     "Store",
     "StoreError",
+    "Unavailable",
     "timeline",
 ]
 
@@ -59,6 +61,10 @@ class Stale(StoreError):
     def __init__(self, name: str, current: int) -> None:
         self.name, self.current = name, current
         super().__init__(f'schedule {name!r} has changed: its current ETag is "{current}"')
+
+
+class Unavailable(StoreError):
+    """The database did not answer (connection lost, locked past the busy timeout, pool exhausted)."""
 
 
 class PromiseBroken(StoreError):

@@ -30,6 +30,7 @@ from ._base import (
     ScheduleSummary,
     Stale,
     Store,
+    Unavailable,
 )
 
 if TYPE_CHECKING:
@@ -172,14 +173,24 @@ class PostgresStore(Store):
 
     @contextmanager
     def _write(self) -> Iterator[Connection[TupleRow]]:
-        with self._pool.connection() as conn, conn.transaction():
+        with self._unavailable(), self._pool.connection() as conn, conn.transaction():
             yield conn
 
     @contextmanager
     def _read(self) -> Iterator[Connection[TupleRow]]:
         """An autocommit connection: each statement sees one snapshot, so reads are single statements."""
-        with self._pool.connection() as conn:
+        with self._unavailable(), self._pool.connection() as conn:
             yield conn
+
+    @contextmanager
+    def _unavailable(self) -> Iterator[None]:
+        import psycopg
+        import psycopg_pool
+
+        try:
+            yield
+        except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
+            raise Unavailable(f"PostgreSQL did not answer: {str(exc).strip()}") from exc
 
     # -- helpers used inside a write transaction -----------------------------------------------------
 

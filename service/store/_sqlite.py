@@ -25,6 +25,7 @@ from ._base import (
     ScheduleSummary,
     Stale,
     Store,
+    Unavailable,
 )
 
 __all__ = ["SQLiteStore"]
@@ -61,6 +62,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+@contextmanager
+def _unavailable() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk I/O, file gone
+        raise Unavailable(f"SQLite did not answer: {exc}") from exc
+    except sqlite3.ProgrammingError as exc:  # the store was closed (the server is stopping)
+        raise Unavailable(f"the store is closed: {exc}") from exc
+
+
 class SQLiteStore(Store):
     """``SQLiteStore(path)``; the file and its directory are created if missing."""
 
@@ -95,7 +106,7 @@ class SQLiteStore(Store):
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with _unavailable(), self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -106,7 +117,7 @@ class SQLiteStore(Store):
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with _unavailable(), self._lock:
             self._db.execute("BEGIN")
             try:
                 yield self._db

@@ -317,3 +317,19 @@ def test_a_read_token_closes_reads_and_cannot_write(tmp_path: Any) -> None:
         put = http.put("/v1/schedules/b", json={"schedule": CONSTANT}, headers=reader)
         assert put.status_code == 403
         assert http.get("/livez").status_code == 200
+
+
+def test_an_unreachable_store_is_503_with_retry_after(app_client: TestClient) -> None:
+    assert app_client.put("/v1/schedules/a", json={"schedule": CONSTANT}, headers=admin()).status_code == 201
+    assert app_client.get("/v1/schedules/a/lr", params={"step": 3}).status_code == 200
+    app_client.app.state.lrs.store.close()  # type: ignore[attr-defined]
+    for r in (
+        app_client.get("/v1/schedules/a"),
+        app_client.get("/v1/schedules/a/lr", params={"step": 4}),  # past the promise: needs the store
+        app_client.put("/v1/schedules/b", json={"schedule": CONSTANT}, headers=admin()),
+    ):
+        assert r.status_code == 503, r.text
+        assert r.headers["retry-after"] == "1"
+        assert r.json()["type"] == "urn:lrs:problem:store-unavailable"
+    # what was promised is still served from memory
+    assert app_client.get("/v1/schedules/a/lr", params={"step": 3}).json()["lr"] == 0.5
