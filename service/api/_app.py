@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     log.info("schedules file: %s", line)
             registry = Registry(store)
             metrics = app.state.metrics
-            metrics.watch(lambda: (store.count(), registry.hits, registry.misses))
+            metrics.watch(store.count, lambda: (registry.hits, registry.misses))
             app.state.lrs = Resources(cfg, store, registry, Tokens(admin, cfg.read_token), metrics)
             refresher = asyncio.create_task(_refresh(registry, cfg.cache_refresh_seconds))
             log.info("lrs ready (pid %d)", os.getpid())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..core import LRSError
 from ._errors import problem
 
 __all__ = ["BodyLimit", "Metrics", "Observe"]
@@ -22,11 +24,15 @@ access_log = logging.getLogger("lrs.access")
 
 
 class _StateCollector(Collector):
-    def __init__(self, state: Callable[[], tuple[int, int, int]]) -> None:
-        self.state = state
+    def __init__(self, count: Callable[[], int], cache: Callable[[], tuple[int, int]]) -> None:
+        self.count, self.cache = count, cache
 
     def collect(self) -> Iterator[Metric]:
-        schedules, hits, misses = self.state()
+        try:
+            schedules = float(self.count())
+        except LRSError:  # the store is down: /readyz says so; the scrape still answers
+            schedules = math.nan
+        hits, misses = self.cache()
         yield GaugeMetricFamily("lrs_schedules", "Named schedules in the store.", value=schedules)
         yield CounterMetricFamily("lrs_cache_hits", "Reads answered from the compiled-schedule cache.", hits)
         yield CounterMetricFamily("lrs_cache_misses", "Reads that went to the store first.", misses)
@@ -48,9 +54,9 @@ class Metrics:
             registry=self.registry,
         )
 
-    def watch(self, state: Callable[[], tuple[int, int, int]]) -> None:
-        """Report ``(schedules, cache hits, cache misses)`` at each scrape."""
-        self.registry.register(_StateCollector(state))
+    def watch(self, count: Callable[[], int], cache: Callable[[], tuple[int, int]]) -> None:
+        """Report the number of schedules and the cache's ``(hits, misses)`` at each scrape."""
+        self.registry.register(_StateCollector(count, cache))
 
 
 class Observe:

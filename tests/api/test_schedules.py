@@ -333,3 +333,6 @@ def test_an_unreachable_store_is_503_with_retry_after(app_client: TestClient) ->
         assert r.json()["type"] == "urn:lrs:problem:store-unavailable"
     # what was promised is still served from memory
     assert app_client.get("/v1/schedules/a/lr", params={"step": 3}).json()["lr"] == 0.5
+    metrics = app_client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "lrs_schedules NaN" in metrics.text
