@@ -168,14 +168,15 @@ def compile_spec(spec: Any) -> core.Schedule:
     return build(to_native(spec))
 
 
-def evaluate(spec: Any, steps: Any) -> FloatArray:
+def evaluate(spec: Any, steps: Any, threads: int = 1) -> FloatArray:
     """The learning rate at ``steps`` (any integer array-like, or one int) as a float64 array.
 
     ``spec`` is a dict, JSON text, a parsed spec, or a compiled schedule. Steps must be integers in
     ``[0, 2**53]``; a step past the end of a schedule that has one (OneCycleLR) raises ``StepError``.
+    ``threads > 1`` fills parts of a large table in parallel (the same numbers).
     """
     schedule = spec if isinstance(spec, core.Schedule) else compile_spec(spec)
-    return core.evaluate(schedule, steps)
+    return core.evaluate(schedule, steps, threads)
 
 
 def evaluate_one(spec: Any, step: int) -> float:

@@ -7,6 +7,7 @@ Builders return a :class:`Schedule`, a pure function of the integer step with a 
 from ._base import (
     BLOCK,
     MAX_STEP,
+    MIN_STEPS_PER_THREAD,
     FloatArray,
     IntArray,
     LRSError,
@@ -38,6 +39,7 @@ from ._shapes import SHAPES, ShapeName
 __all__ = [
     "BLOCK",
     "MAX_STEP",
+    "MIN_STEPS_PER_THREAD",
     "SHAPES",
     "Constant",
     "Cyclic",

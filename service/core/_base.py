@@ -19,9 +19,11 @@ Errors::
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -113,6 +115,9 @@ def fill_pieces(
     (the usual ``arange``) are cut into contiguous slices, so pieces are filled in place with no mask,
     gather or scatter; other steps are gathered per piece. The loop is over pieces, never over steps.
     """
+    if t.ndim != 1:  # steps of any shape: pieces are found in the flat order (out is always C-contiguous)
+        assert out.flags.c_contiguous, "a reshaped copy would lose what is written to it"
+        t, out = t.reshape(-1), out.reshape(-1)
     n = t.size
     if n <= 1 or bool(np.all(t[1:] >= t[:-1])):
         cuts = np.searchsorted(t, edges, side="left" if side == "right" else "right").tolist()
@@ -164,20 +169,45 @@ def _all_ints(arr: npt.NDArray[np.object_]) -> bool:
     return all(isinstance(x, int) and not isinstance(x, bool) for x in arr.flat)
 
 
-def evaluate(schedule: Schedule, steps: object) -> FloatArray:
-    """Evaluate ``schedule`` at ``steps`` (an integer array-like or a single int) as float64."""
+#: The fewest steps per thread worth a thread of their own.
+MIN_STEPS_PER_THREAD = 4 * BLOCK
+
+
+def evaluate(schedule: Schedule, steps: object, threads: int = 1) -> FloatArray:
+    """Evaluate ``schedule`` at ``steps`` (an integer array-like or a single int) as float64.
+
+    With ``threads > 1``, a large table is cut into that many contiguous parts filled in parallel
+    (numpy releases the GIL in its loops; schedules are pure, so parts are independent)."""
     if isinstance(steps, int) and not isinstance(steps, bool):
         return np.array(evaluate_one(schedule, steps))
     t = as_steps(steps)
     if t.size:
         _check_last(schedule, int(t.max()))
+    parts = min(threads, t.size // MIN_STEPS_PER_THREAD)
     with np.errstate(all="ignore"):  # an overflow is reported below, by step
-        out = schedule(t)
+        if parts > 1:
+            out = np.empty(t.shape, dtype=np.float64)
+            flat_t, flat_out = t.reshape(-1), out.reshape(-1)
+            cuts = np.linspace(0, t.size, parts + 1).astype(int).tolist()
+            with ThreadPoolExecutor(parts) as pool:
+                done = [
+                    pool.submit(_fill_part, schedule, flat_t[lo:hi], flat_out[lo:hi])
+                    for lo, hi in itertools.pairwise(cuts)
+                ]
+                for part in done:
+                    part.result()
+        else:
+            out = schedule(t)
     if not np.isfinite(out).all():
         j = int(np.argmin(np.isfinite(out).ravel()))
         bad = int(t.flat[j])
         raise StepError(_not_finite(float(out.flat[j]), bad), step=bad)
     return out
+
+
+def _fill_part(schedule: Schedule, t: IntArray, out: FloatArray) -> None:
+    with np.errstate(all="ignore"):  # the error state is per thread
+        schedule.fill(t, out)
 
 
 def evaluate_one(schedule: Schedule, step: int) -> float:

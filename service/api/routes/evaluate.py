@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated
 
@@ -17,6 +18,9 @@ from .._errors import HTTPError, TooLarge
 from .._models import LrOut, LrRequest, TableOut, TableRequest
 
 __all__ = ["TABLE_RESPONSES", "router", "steps_between", "table"]
+
+#: Threads for one large table: its latency, not the throughput of many small requests.
+THREADS = min(4, os.cpu_count() or 1)
 
 router = APIRouter(prefix="/v1", tags=["evaluate"], dependencies=[Reader])
 
@@ -54,7 +58,7 @@ def table(schedule: core.Schedule, steps: core.IntArray, accept: str | None, sta
     media_type = negotiate(accept)
     if media_type is None:
         raise NotAcceptable(f"tables come as {JSON}, {CSV} or {NPY}; Accept was {accept!r}")
-    lr = core.evaluate(schedule, steps)
+    lr = core.evaluate(schedule, steps, threads=THREADS)
     headers = {"Vary": "Accept", "X-LRS-Rows": str(steps.size)}
     response = table_response(steps, lr, media_type, headers)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.3f}"
