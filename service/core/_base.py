@@ -173,20 +173,27 @@ def _all_ints(arr: npt.NDArray[np.object_]) -> bool:
 MIN_STEPS_PER_THREAD = 4 * BLOCK
 
 
-def evaluate(schedule: Schedule, steps: object, threads: int = 1) -> FloatArray:
+def evaluate(
+    schedule: Schedule, steps: object, threads: int = 1, out: FloatArray | None = None
+) -> FloatArray:
     """Evaluate ``schedule`` at ``steps`` (an integer array-like or a single int) as float64.
 
     With ``threads > 1``, a large table is cut into that many contiguous parts filled in parallel
-    (numpy releases the GIL in its loops; schedules are pure, so parts are independent)."""
+    (numpy releases the GIL in its loops; schedules are pure, so parts are independent).
+    ``out``: a C-contiguous float64 array of the steps' shape to write into (e.g. a view of a response
+    buffer, so that the table is never copied); it is returned."""
     if isinstance(steps, int) and not isinstance(steps, bool):
         return np.array(evaluate_one(schedule, steps))
     t = as_steps(steps)
     if t.size:
         _check_last(schedule, int(t.max()))
+    if out is None:
+        out = np.empty(t.shape, dtype=np.float64)
+    elif out.shape != t.shape or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError("out must be a C-contiguous float64 array of the steps' shape")
     parts = min(threads, t.size // MIN_STEPS_PER_THREAD)
     with np.errstate(all="ignore"):  # an overflow is reported below, by step
         if parts > 1:
-            out = np.empty(t.shape, dtype=np.float64)
             flat_t, flat_out = t.reshape(-1), out.reshape(-1)
             cuts = np.linspace(0, t.size, parts + 1).astype(int).tolist()
             with ThreadPoolExecutor(parts) as pool:
@@ -197,7 +204,7 @@ def evaluate(schedule: Schedule, steps: object, threads: int = 1) -> FloatArray:
                 for part in done:
                     part.result()
         else:
-            out = schedule(t)
+            schedule.fill(t, out)
     if not np.isfinite(out).all():
         j = int(np.argmin(np.isfinite(out).ravel()))
         bad = int(t.flat[j])

@@ -44,3 +44,18 @@ def test_a_step_past_the_end_is_refused_with_threads_too() -> None:
     schedule = compile_spec({"kind": "one_cycle", "max_lr": 0.1, "total_steps": 1_000_000})
     with pytest.raises(StepError, match="past the last step"):
         evaluate(schedule, np.arange(1_000_001 + MIN_STEPS_PER_THREAD), threads=2)
+
+
+def test_out_is_filled_in_place_and_checked() -> None:
+    schedule = compile_spec(SPECS[0])
+    steps = np.arange(2 * MIN_STEPS_PER_THREAD + 7)
+    buffer = np.full(steps.size + 3, -1.0)
+    out = buffer[2:-1]
+    assert evaluate(schedule, steps, 2, out=out) is out
+    np.testing.assert_array_equal(out, evaluate(schedule, steps))
+    assert buffer[:2].tolist() == [-1.0, -1.0]
+    assert buffer[-1] == -1.0
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        evaluate(schedule, steps, out=np.empty(steps.size, dtype=np.float32))
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        evaluate(schedule, steps[:10], out=buffer[:20:2])

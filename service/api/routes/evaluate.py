@@ -13,7 +13,7 @@ from starlette.responses import Response
 from ... import core
 from ..._engine import compile_spec
 from .._deps import Reader, State
-from .._encode import CSV, JSON, NPY, json_response, negotiate, table_response
+from .._encode import CSV, JSON, NPY, json_response, negotiate, npy_buffer, table_response
 from .._errors import HTTPError, TooLarge
 from .._models import LrOut, LrRequest, TableOut, TableRequest
 
@@ -58,9 +58,14 @@ def table(schedule: core.Schedule, steps: core.IntArray, accept: str | None, sta
     media_type = negotiate(accept)
     if media_type is None:
         raise NotAcceptable(f"tables come as {JSON}, {CSV} or {NPY}; Accept was {accept!r}")
-    lr = core.evaluate(schedule, steps, threads=THREADS)
     headers = {"Vary": "Accept", "X-LRS-Rows": str(steps.size)}
-    response = table_response(steps, lr, media_type, headers)
+    if media_type == NPY:
+        body, lr = npy_buffer(steps.size)
+        core.evaluate(schedule, steps, threads=THREADS, out=lr)
+        response = Response(body, headers=headers, media_type=NPY)
+    else:
+        lr = core.evaluate(schedule, steps, threads=THREADS)
+        response = table_response(steps, lr, media_type, headers)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.3f}"
     return response
 
