@@ -8,6 +8,8 @@ import sys
 import typing
 from pathlib import Path
 
+from typing_extensions import TypeAliasType
+
 import service
 import service.core
 from service import Spec
@@ -64,6 +66,8 @@ def _members(tp: object) -> list[type]:
         return [tp]  # type: ignore[list-item]
     out: list[type] = []
     for a in args:
+        if isinstance(a, TypeAliasType):  # a named union (a dialect)
+            a = a.__value__
         if isinstance(a, type):
             out.append(a)
         elif typing.get_origin(a) is not None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import TypeAliasType
+
 from ._base import DialectSpec
 from .deepspeed import DeepSpeedSpec
 from .keras import KerasSpec
@@ -19,11 +21,13 @@ from .transformers import TransformersSpec
 
 __all__ = ["DIALECT_MEMBERS", "DialectSpec"]
 
+# Each union is named (a type alias), so that JSON Schema and OpenAPI define it once and the ``kind``
+# discriminator's mapping can point at it (OpenAPI allows only references there, not inline unions).
 DIALECT_MEMBERS: tuple[Any, ...] = (
-    DeepSpeedSpec,
-    TransformersSpec,
-    TimmSpec,
-    TorchSpec,
-    OptaxSpec,
-    KerasSpec,
+    TypeAliasType("DeepSpeedSpec", DeepSpeedSpec),
+    TypeAliasType("TransformersSpec", TransformersSpec),
+    TypeAliasType("TimmSpec", TimmSpec),
+    TypeAliasType("TorchSpec", TorchSpec),
+    TypeAliasType("OptaxSpec", OptaxSpec),
+    TypeAliasType("KerasSpec", KerasSpec),
 )
