@@ -108,13 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     log.info("schedules file: %s", line)
             registry = Registry(store)
             metrics = app.state.metrics
-            metrics.watch(store.count, lambda: (registry.hits, registry.misses))
+            unwatch = metrics.watch(store.count, lambda: (registry.hits, registry.misses))
             app.state.lrs = Resources(cfg, store, registry, Tokens(admin, cfg.read_token), metrics)
             refresher = asyncio.create_task(_refresh(registry, cfg.cache_refresh_seconds))
             log.info("lrs ready (pid %d)", os.getpid())
             try:
                 yield
             finally:
+                unwatch()
                 refresher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await refresher
@@ -131,6 +132,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.metrics = Metrics()
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = FastAPI.openapi(app)
+            doc["components"]["schemas"]["Problem"] = _errors.Problem.model_json_schema()
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     _errors.install(app)
     app.include_router(ops.router)
     app.include_router(evaluate.router)

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -39,11 +40,13 @@ __all__ = [
     "HTTPError",
     "InvalidRequest",
     "PreconditionRequired",
+    "Problem",
     "TooLarge",
     "Unauthorized",
     "install",
     "problem",
     "problem_for",
+    "problem_responses",
 ]
 
 PROBLEM = "application/problem+json"
@@ -106,6 +109,27 @@ TITLES = {
     500: "Internal server error",
     503: "Service unavailable",
 }
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details body, sent as ``application/problem+json``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="urn:lrs:problem:<slug>")
+    title: str
+    status: int
+    detail: str
+    instance: str = Field(description="The request path.")
+    errors: list[dict[str, Any]] | None = Field(
+        None, description="For 422: every invalid part of the request, as {loc, msg, type}."
+    )
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of routes that answer ``codes`` with a problem (see ``Problem``)."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {code: {"description": TITLES[code], "content": {PROBLEM: {"schema": schema}}} for code in codes}
 
 
 def problem(
@@ -181,6 +205,14 @@ def install(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, RecursionError | UnicodeDecodeError):
+            # FastAPI's "error parsing the body": JSON nested too deep for the parser, or not UTF-8
+            why = "nested too deeply" if isinstance(cause, RecursionError) else "not UTF-8"
+            errors = [{"loc": ["body"], "msg": f"not valid JSON: {why}", "type": "json_invalid"}]
+            return problem(
+                422, "invalid-request", f"body: not valid JSON: {why}", request.url.path, errors=errors
+            )
         slug = TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
         headers = dict(exc.headers) if exc.headers else None
         return problem(exc.status_code, slug, str(exc.detail), request.url.path, headers)

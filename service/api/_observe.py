@@ -54,9 +54,12 @@ class Metrics:
             registry=self.registry,
         )
 
-    def watch(self, count: Callable[[], int], cache: Callable[[], tuple[int, int]]) -> None:
-        """Report the number of schedules and the cache's ``(hits, misses)`` at each scrape."""
-        self.registry.register(_StateCollector(count, cache))
+    def watch(self, count: Callable[[], int], cache: Callable[[], tuple[int, int]]) -> Callable[[], None]:
+        """Report the number of schedules and the cache's ``(hits, misses)`` at each scrape, until the
+        returned function is called (an app's lifespan may run more than once)."""
+        collector = _StateCollector(count, cache)
+        self.registry.register(collector)
+        return lambda: self.registry.unregister(collector)
 
 
 class Observe:

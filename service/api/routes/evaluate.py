@@ -14,7 +14,7 @@ from ... import core
 from ..._engine import compile_spec
 from .._deps import Reader, State
 from .._encode import CSV, JSON, NPY, json_response, negotiate, npy_buffer, table_response
-from .._errors import HTTPError, TooLarge
+from .._errors import HTTPError, TooLarge, problem_responses
 from .._models import LrOut, LrRequest, TableOut, TableRequest
 
 __all__ = ["TABLE_RESPONSES", "router", "steps_between", "table"]
@@ -22,7 +22,9 @@ __all__ = ["TABLE_RESPONSES", "router", "steps_between", "table"]
 #: Threads for one large table: its latency, not the throughput of many small requests.
 THREADS = min(4, os.cpu_count() or 1)
 
-router = APIRouter(prefix="/v1", tags=["evaluate"], dependencies=[Reader])
+router = APIRouter(
+    prefix="/v1", tags=["evaluate"], dependencies=[Reader], responses=problem_responses(401, 403, 413, 422)
+)
 
 TABLE_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {
@@ -70,7 +72,7 @@ def table(schedule: core.Schedule, steps: core.IntArray, accept: str | None, sta
     return response
 
 
-@router.post("/table", response_model=TableOut, responses=TABLE_RESPONSES)
+@router.post("/table", response_model=TableOut, responses={**TABLE_RESPONSES, **problem_responses(406)})
 def create_table(
     body: TableRequest, state: State, accept: Annotated[str | None, Header()] = None
 ) -> Response:

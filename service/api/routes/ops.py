@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from .._deps import State
 from .._encode import json_response
-from .._errors import problem
+from .._errors import problem, problem_responses
 from .._models import Status
 
 __all__ = ["router"]
@@ -23,7 +23,7 @@ async def read_livez() -> Response:
     return json_response({"status": "ok"})
 
 
-@router.get("/readyz", response_model=Status, responses={503: {"description": "The store is unreachable"}})
+@router.get("/readyz", response_model=Status, responses=problem_responses(503))
 async def read_readyz(state: State) -> Response:
     """The store answers: ready for traffic."""
     try:

@@ -28,7 +28,7 @@ from ...dialects._base import DialectSpec
 from ...store import AlreadyExists, ScheduleRecord, timeline
 from .._deps import Admin, Reader, Resources, State
 from .._encode import json_response
-from .._errors import InvalidRequest, PreconditionRequired, problem, problem_for
+from .._errors import InvalidRequest, PreconditionRequired, problem, problem_for, problem_responses
 from .._models import (
     NAME_PATTERN,
     NamedLrOut,
@@ -44,7 +44,9 @@ __all__ = ["LR_PATH", "add_lean_routes", "lean_lr", "router"]
 
 log = logging.getLogger("lrs")
 
-router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
+router = APIRouter(
+    prefix="/v1/schedules", tags=["schedules"], responses=problem_responses(401, 403, 422, 503)
+)
 Name = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule name: [a-z0-9][a-z0-9._-]{0,63}")]
 IfMatch = Annotated[str | None, Header(description='The ETag of the version you last read, e.g. "12".')]
 _NAME = re.compile(NAME_PATTERN)
@@ -113,7 +115,10 @@ def _respond(
     "/{name}",
     response_model=ScheduleOut,
     status_code=200,
-    responses={201: {"model": ScheduleOut, "description": "Created"}},
+    responses={
+        201: {"model": ScheduleOut, "description": "Created"},
+        **problem_responses(404, 409, 412, 413, 428),
+    },
     dependencies=[Admin],
 )
 async def put_schedule(
@@ -168,7 +173,7 @@ async def list_schedules(
     return json_response({"items": items, "next_after": rows[limit - 1].name if len(rows) > limit else None})
 
 
-@router.get("/{name}", response_model=ScheduleOut, dependencies=[Reader])
+@router.get("/{name}", response_model=ScheduleOut, dependencies=[Reader], responses=problem_responses(404))
 async def read_schedule(
     name: Name,
     state: State,
@@ -194,7 +199,7 @@ async def read_schedule(
     return _respond(entry.record, promised_until=until, promised=entry.promised)
 
 
-@router.delete("/{name}", status_code=204, dependencies=[Admin])
+@router.delete("/{name}", status_code=204, dependencies=[Admin], responses=problem_responses(404, 412, 428))
 async def delete_schedule(name: Name, state: State, if_match: IfMatch = None) -> Response:
     """Delete a schedule and its history (needs If-Match)."""
     if if_match is None:
@@ -209,6 +214,7 @@ async def delete_schedule(name: Name, state: State, if_match: IfMatch = None) ->
     response_model=ScheduleOut,
     status_code=201,
     dependencies=[Admin],
+    responses=problem_responses(404, 409, 412, 413),
 )
 async def create_revision(
     name: Name, body: RevisionIn, request: Request, state: State, if_match: IfMatch = None
@@ -229,7 +235,11 @@ async def create_revision(
     return _respond(record, 201)
 
 
-@router.get("/{name}/table", responses=TABLE_RESPONSES, dependencies=[Reader])
+@router.get(
+    "/{name}/table",
+    responses={**TABLE_RESPONSES, **problem_responses(404, 406, 413)},
+    dependencies=[Reader],
+)
 async def read_table(
     name: Name,
     state: State,
@@ -329,6 +339,7 @@ def add_lean_routes(app: FastAPI) -> APIRoute:
         name="read_lr",
         dependencies=[Reader],
         route_class_override=LeanRoute,
+        responses=problem_responses(401, 403, 404, 422, 503),
     )
     route = app.router.routes[-1]
     assert isinstance(route, LeanRoute)
