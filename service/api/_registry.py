@@ -11,14 +11,11 @@ picked up by :meth:`Registry.refresh` (run every ``cache_refresh_seconds``) or a
 from __future__ import annotations
 
 import asyncio
-import bisect
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
-from .._engine import compile_spec
-from ..core import Schedule, Sequence
-from ..store import ScheduleRecord, Store, timeline
+from ..store import CompiledHistory, ScheduleRecord, Store, compile_history
 
 __all__ = ["Entry", "Registry", "compile_record"]
 
@@ -26,26 +23,12 @@ __all__ = ["Entry", "Registry", "compile_record"]
 @dataclass(slots=True)
 class Entry:
     record: ScheduleRecord
-    schedule: Schedule
-    starts: list[int]
-    numbers: list[int]
+    compiled: CompiledHistory
     promised: int
-
-    def revision_at(self, step: int) -> int:
-        """The number of the revision in force at ``step``."""
-        return self.numbers[bisect.bisect_right(self.starts, step) - 1]
 
 
 def compile_record(record: ScheduleRecord) -> Entry:
-    """One schedule over absolute steps: each piece of the timeline is its revision's spec."""
-    pieces = timeline(record.revisions)
-    schedules = [compile_spec(rev.spec) for _, rev in pieces]
-    starts = [start for start, _ in pieces]
-    if len(schedules) == 1:
-        schedule = schedules[0]
-    else:
-        schedule = Sequence(schedules, boundaries=starts[1:], local=False)
-    return Entry(record, schedule, starts, [rev.number for _, rev in pieces], record.promised)
+    return Entry(record, compile_history(record.revisions), record.promised)
 
 
 class Registry:

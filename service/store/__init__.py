@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ._base import (
     AlreadyExists,
+    CompiledHistory,
     NotFound,
     PromiseBroken,
     Revision,
@@ -20,6 +21,7 @@ from ._base import (
     Store,
     StoreError,
     Unavailable,
+    compile_history,
     timeline,
 )
 from ._postgres import PostgresStore
@@ -27,6 +29,7 @@ from ._sqlite import SQLiteStore
 
 __all__ = [
     "AlreadyExists",
+    "CompiledHistory",
     "NotFound",
     "PostgresStore",
     "PromiseBroken",
@@ -38,6 +41,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Unavailable",
+    "compile_history",
     "open_store",
     "timeline",
 ]

@@ -19,13 +19,16 @@ rank that was given the LR of a step keeps getting the same LR for it.
 from __future__ import annotations
 
 import abc
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import LRSError
+from .._engine import compile_spec
+from ..core import LRSError, Schedule, Sequence
 
 __all__ = [
     "AlreadyExists",
+    "CompiledHistory",
     "NotFound",
     "PromiseBroken",
     "Revision",
@@ -35,6 +38,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Unavailable",
+    "compile_history",
     "timeline",
 ]
 
@@ -131,6 +135,31 @@ def timeline(revisions: tuple[Revision, ...] | list[Revision]) -> list[tuple[int
             pieces.pop()
         pieces.append((start, rev))
     return pieces
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledHistory:
+    """A history as one schedule over absolute steps (each piece of the timeline is its revision's
+    spec), and which revision is in force where."""
+
+    schedule: Schedule
+    starts: tuple[int, ...]
+    numbers: tuple[int, ...]
+
+    def revision_at(self, step: int) -> int:
+        """The number of the revision in force at ``step``."""
+        return self.numbers[bisect.bisect_right(self.starts, step) - 1]
+
+
+def compile_history(revisions: tuple[Revision, ...] | list[Revision]) -> CompiledHistory:
+    """Compile a history (the server's cache and the trainer's client both evaluate it this way)."""
+    pieces = timeline(revisions)
+    schedules = [compile_spec(rev.spec) for _, rev in pieces]
+    starts = tuple(start for start, _ in pieces)
+    schedule = (
+        schedules[0] if len(schedules) == 1 else Sequence(schedules, boundaries=starts[1:], local=False)
+    )
+    return CompiledHistory(schedule, starts, tuple(rev.number for _, rev in pieces))
 
 
 class Store(abc.ABC):

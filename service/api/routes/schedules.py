@@ -173,10 +173,21 @@ async def list_schedules(
     return json_response({"items": items, "next_after": rows[limit - 1].name if len(rows) > limit else None})
 
 
-@router.get("/{name}", response_model=ScheduleOut, dependencies=[Reader], responses=problem_responses(404))
+@router.get(
+    "/{name}",
+    response_model=ScheduleOut,
+    dependencies=[Reader],
+    responses={
+        304: {"description": "Unchanged since the ETag in If-None-Match (the horizon is still promised)"},
+        **problem_responses(404),
+    },
+)
 async def read_schedule(
     name: Name,
     state: State,
+    if_none_match: Annotated[
+        str | None, Header(description="The ETag of the copy you hold: 304 if it is still current.")
+    ] = None,
     step: Annotated[
         Step | None, Query(description="The caller's current step: promises it a horizon past it.")
     ] = None,
@@ -191,12 +202,27 @@ async def read_schedule(
                 "horizon needs step",
                 errors=[{"loc": ["query", "horizon"], "msg": "horizon needs step", "type": "missing_step"}],
             )
-        return _respond(await run_in_threadpool(state.store.get, name))
+        record = await run_in_threadpool(state.store.get, name)
+        if _unchanged(if_none_match, record.version):
+            return Response(status_code=304, headers={"ETag": f'"{record.version}"'})
+        return _respond(record)
     settings = state.settings
     wanted = settings.default_horizon if horizon is None else horizon
     until = min(step + min(wanted, settings.max_horizon), core.MAX_STEP)
     entry = await state.registry.promised(name, until)
-    return _respond(entry.record, promised_until=until, promised=entry.promised)
+    if _unchanged(if_none_match, entry.record.version):
+        headers = {"ETag": f'"{entry.record.version}"', "X-LRS-Promised-Until": str(until)}
+        return Response(status_code=304, headers=headers)
+    response = _respond(entry.record, promised_until=until, promised=entry.promised)
+    response.headers["X-LRS-Promised-Until"] = str(until)
+    return response
+
+
+def _unchanged(if_none_match: str | None, version: int) -> bool:
+    if if_none_match is None:
+        return False
+    tags = {t.strip().removeprefix("W/").strip('"') for t in if_none_match.split(",")}
+    return "*" in tags or str(version) in tags
 
 
 @router.delete("/{name}", status_code=204, dependencies=[Admin], responses=problem_responses(404, 412, 428))
@@ -255,7 +281,7 @@ async def read_table(
         entry = await state.registry.promised(name, -1)
     else:
         entry = await state.registry.promised(name, int(steps[-1]))
-    return await run_in_threadpool(table, entry.schedule, steps, accept, started)
+    return await run_in_threadpool(table, entry.compiled.schedule, steps, accept, started)
 
 
 # -- the hot path ---------------------------------------------------------------------------------------
@@ -264,8 +290,8 @@ async def read_table(
 async def read_lr(name: Name, step: Annotated[Step, Query()], state: State) -> dict[str, Any]:
     """The LR of a named schedule at a step, and the revision in force there (promises the step)."""
     entry = await state.registry.promised(name, step)
-    lr = core.evaluate_one(entry.schedule, step)
-    return {"name": name, "step": step, "lr": lr, "revision": entry.revision_at(step)}
+    lr = core.evaluate_one(entry.compiled.schedule, step)
+    return {"name": name, "step": step, "lr": lr, "revision": entry.compiled.revision_at(step)}
 
 
 #: The path of the hot route (Starlette's ``{name}``: anything but a slash).
