@@ -341,7 +341,9 @@ def test_an_unreachable_store_is_503_with_retry_after(app_client: TestClient) ->
 def test_if_none_match_gives_304_and_still_promises_the_horizon(http: Any) -> None:
     name, created = create(http, LINEAR)
     etag = created["etag"]
-    r = http.get(f"/v1/schedules/{name}", params={"step": 100, "horizon": 50}, headers={"If-None-Match": etag})
+    r = http.get(
+        f"/v1/schedules/{name}", params={"step": 100, "horizon": 50}, headers={"If-None-Match": etag}
+    )
     assert r.status_code == 304
     assert r.content == b""
     assert r.headers["etag"] == etag
@@ -353,4 +355,9 @@ def test_if_none_match_gives_304_and_still_promises_the_horizon(http: Any) -> No
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
     assert changed.json()["revision"] == 2
-    assert http.get(f"/v1/schedules/{name}", headers={"If-None-Match": '"0", W/' + changed.headers["etag"]}).status_code == 304
+    assert (
+        http.get(
+            f"/v1/schedules/{name}", headers={"If-None-Match": '"0", W/' + changed.headers["etag"]}
+        ).status_code
+        == 304
+    )

@@ -1,0 +1,247 @@
+"""A named schedule fetched once and evaluated locally: training never waits on the network.
+
+:class:`RemoteSchedule` fetches the schedule with its whole revision history and a *horizon*: the server
+promises every step up to ``promised_until`` and refuses any revision effective at or before it. The
+client fetches again in the background when the trainer passes half of the horizon (and every
+``refresh_seconds``, jittered, with ``If-None-Match``), so a revision reaches the job before its step.
+When the server cannot be reached it keeps the last good copy (optionally persisted to ``cache_path``),
+runs on past the horizon on it, and reports ``status`` STALE; ``lr(step)`` never raises for a valid step.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from .. import core
+from ..store import CompiledHistory, Revision, compile_history
+from ._http import APIError, Client
+
+__all__ = ["RemoteSchedule", "ScheduleCopy", "Status"]
+
+log = logging.getLogger("lrs.client")
+
+
+class Status(enum.Enum):
+    READY = "ready"  # a copy fetched or confirmed recently, and the step is within its promised horizon
+    STALE = "stale"  # the last refresh failed, or the step is past the horizon: running on the last copy
+    ERROR = "error"  # no copy at all (only before the first successful fetch)
+
+
+@dataclass(frozen=True)
+class ScheduleCopy:
+    """One fetched state of a named schedule; evaluates exactly as the server does, with no network."""
+
+    name: str
+    etag: str
+    promised_until: int | None
+    fetched_at: float
+    body: dict[str, Any]
+    compiled: CompiledHistory
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any], promised_until: int | None, fetched_at: float) -> ScheduleCopy:
+        revisions = [
+            Revision(
+                number=r["revision"],
+                effective_from_step=r["effective_from_step"],
+                spec=r["schedule"],
+                created_at=r["created_at"],
+                comment=r["comment"],
+                forced=r["forced"],
+            )
+            for r in body["revisions"]
+        ]
+        compiled = compile_history(revisions)
+        return cls(body["name"], body["etag"], promised_until, fetched_at, body, compiled)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScheduleCopy:
+        return cls.from_body(data["schedule"], data["promised_until"], data["fetched_at"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: for a checkpoint, a cache file, or a broadcast to other ranks."""
+        return {
+            "name": self.name,
+            "etag": self.etag,
+            "promised_until": self.promised_until,
+            "fetched_at": self.fetched_at,
+            "schedule": self.body,
+        }
+
+    def lr(self, step: int) -> float:
+        return core.evaluate_one(self.compiled.schedule, step)
+
+    def revision_at(self, step: int) -> int:
+        return self.compiled.revision_at(step)
+
+    def table(self, steps: Any) -> core.FloatArray:
+        return core.evaluate(self.compiled.schedule, np.asarray(steps))
+
+
+class RemoteSchedule:
+    """``RemoteSchedule("http://lrs:8000", "resnet50")``: ``lr(step)`` in about a microsecond.
+
+    The first fetch happens here (falling back to ``cache_path``); it raises if neither gives a copy, so a
+    job fails before training, not inside it. Later fetches run on a background thread.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        name: str,
+        *,
+        token: str | None = None,
+        horizon: int = 1000,
+        refresh_seconds: float = 15.0,
+        cache_path: str | os.PathLike[str] | None = None,
+        start_step: int = 0,
+        timeout: float = 5.0,
+        background: bool = True,
+        client: Client | None = None,
+    ) -> None:
+        if horizon < 2:
+            raise ValueError("horizon must be at least 2 steps")
+        self.name, self.horizon, self.refresh_seconds = name, horizon, refresh_seconds
+        self.cache_path = Path(cache_path) if cache_path is not None else None
+        self.client = client or Client(url, token, timeout=timeout, retries=1)
+        self._copy: ScheduleCopy | None = None
+        self._last_error: str | None = None
+        self._last_ok = 0.0
+        self._step = start_step
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = threading.Event()
+        if not self.refresh(start_step):
+            self._load_cache()
+        if self._copy is None:
+            raise ConnectionError(f"could not fetch schedule {name!r} from {url}: {self._last_error}")
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, name=f"lrs-refresh-{name}", daemon=True)
+            self._thread.start()
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    @property
+    def copy(self) -> ScheduleCopy:
+        """The latest good copy."""
+        assert self._copy is not None
+        return self._copy
+
+    def lr(self, step: int) -> float:
+        """The LR at ``step`` from the local copy; asks the background thread to refetch when the step
+        passes half of the horizon."""
+        copy = self.copy
+        self._step = step
+        until = copy.promised_until
+        if until is not None and step >= until - self.horizon // 2:
+            self._wake.set()
+        return copy.lr(step)
+
+    def revision_at(self, step: int) -> int:
+        return self.copy.revision_at(step)
+
+    @property
+    def status(self) -> Status:
+        if self._copy is None:
+            return Status.ERROR
+        until = self._copy.promised_until
+        if self._last_error is not None or (until is not None and self._step > until):
+            return Status.STALE
+        return Status.READY
+
+    @property
+    def age(self) -> float:
+        """Seconds since the server last confirmed the copy."""
+        return time.time() - self._last_ok if self._last_ok else float("inf")
+
+    @property
+    def last_error(self) -> str | None:
+        return self._last_error
+
+    # -- fetching -------------------------------------------------------------------------------------
+
+    def refresh(self, step: int | None = None) -> bool:
+        """Fetch now (with ``If-None-Match``), promising ``horizon`` steps past ``step``; True on success."""
+        step = self._step if step is None else step
+        with self._lock:
+            old = self._copy
+            try:
+                body = self.client.get_schedule(
+                    self.name, step=step, horizon=self.horizon, etag=old.etag if old else None
+                )
+            except (APIError, httpx.HTTPError, ValueError) as exc:
+                self._last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("lrs: keeping the last copy of %r: %s", self.name, self._last_error)
+                return False
+            now = time.time()
+            until = min(step + self.horizon, core.MAX_STEP)
+            if body is None:  # 304: unchanged; the server has promised the new horizon
+                assert old is not None
+                self._copy = ScheduleCopy(old.name, old.etag, until, now, old.body, old.compiled)
+            else:
+                self._copy = ScheduleCopy.from_body(body, body.get("promised_until", until), now)
+            self._last_error, self._last_ok = None, now
+        self._save_cache()
+        return True
+
+    def _run(self) -> None:
+        while not self._closed.is_set():
+            # wake at the horizon's midpoint, or every refresh_seconds (jittered so ranks of many jobs
+            # do not all arrive at once)
+            self._wake.wait(self.refresh_seconds * random.uniform(0.8, 1.2))
+            self._wake.clear()
+            if self._closed.is_set():
+                return
+            self.refresh()
+
+    # -- persistence ----------------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        return self.copy.to_dict()
+
+    def load_state_dict(self, data: dict[str, Any]) -> None:
+        self._copy = ScheduleCopy.from_dict(data)
+
+    def _save_cache(self) -> None:
+        if self.cache_path is None or self._copy is None:
+            return
+        tmp = self.cache_path.with_suffix(self.cache_path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self._copy.to_dict()))
+        os.replace(tmp, self.cache_path)  # atomic: a crash never leaves half a file
+
+    def _load_cache(self) -> None:
+        if self.cache_path is None or not self.cache_path.exists():
+            return
+        try:
+            self._copy = ScheduleCopy.from_dict(json.loads(self.cache_path.read_text()))
+            log.warning(
+                "lrs: server unreachable; using the cached copy of %r from %s", self.name, self.cache_path
+            )
+        except (ValueError, KeyError) as exc:
+            log.warning("lrs: ignoring an unreadable cache file %s: %s", self.cache_path, exc)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.client.close()
+
+    def __enter__(self) -> RemoteSchedule:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,273 @@
+"""The client against a real server process: every method, typed errors, retries, and RemoteSchedule's
+local evaluation, horizon refresh, 304s, outage and cache file."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from service import evaluate
+from service.client import (
+    APIError,
+    AsyncClient,
+    AuthError,
+    BadRequestError,
+    Client,
+    ConflictError,
+    NotFoundError,
+    PreconditionError,
+    RemoteSchedule,
+    ScheduleCopy,
+    Status,
+    UnavailableError,
+)
+
+from ..api.conftest import ADMIN, Server
+
+LINEAR = {"kind": "linear", "start_lr": 0.2, "end_lr": 0.0, "steps": 1000}
+CONSTANT = {"kind": "constant", "lr": 0.5}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("client") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[Client]:
+    with Client(server.url, ADMIN) as c:
+        yield c
+
+
+def fresh() -> str:
+    return f"c-{uuid.uuid4().hex[:10]}"
+
+
+def test_every_method_round_trips(client: Client) -> None:
+    name = fresh()
+    created = client.put_schedule(name, LINEAR, "from the client")
+    assert created["schedule"] == LINEAR
+    got = client.get_schedule(name)
+    assert got is not None
+    assert got["etag"] == created["etag"]
+    assert client.get_schedule(name, etag=created["etag"]) is None  # 304
+    assert client.lr(name, 10) == {"name": name, "step": 10, "lr": evaluate(LINEAR, 10), "revision": 1}
+    table = client.table(LINEAR, stop=50, stride=7)
+    np.testing.assert_array_equal(table["lr"], evaluate(LINEAR, np.arange(0, 50, 7)))
+    assert client.table(LINEAR, steps=[3, 1])["steps"] == [3, 1]
+    revised = client.add_revision(name, CONSTANT, 500, "halfway")
+    assert revised["timeline"][-1] == {"from_step": 500, "revision": 2}
+    replaced = client.put_schedule(name, LINEAR, "again", if_match=revised["etag"], force=True)
+    assert replaced["description"] == "again"
+    assert name in [s["name"] for s in client.list_schedules(limit=1000)["items"]]
+    client.delete_schedule(name, replaced["etag"])
+    with pytest.raises(NotFoundError):
+        client.get_schedule(name)
+
+
+def test_errors_are_typed_and_carry_the_problem(client: Client, server: Server) -> None:
+    name = fresh()
+    client.put_schedule(name, LINEAR)
+    client.lr(name, 300)
+    with pytest.raises(ConflictError) as conflict:
+        client.add_revision(name, CONSTANT, 200)
+    assert conflict.value.status == 409
+    assert conflict.value.problem["smallest_allowed_step"] == 301
+    with pytest.raises(PreconditionError) as precondition:
+        client.put_schedule(name, CONSTANT)
+    assert precondition.value.status == 428
+    with pytest.raises(BadRequestError) as bad:
+        client.table({"kind": "linear", "start_lr": -1}, stop=3)
+    assert any(e["loc"][:3] == ["body", "schedule", "start_lr"] for e in bad.value.problem["errors"])
+    with Client(server.url, "wrong") as wrong, pytest.raises(AuthError) as auth:
+        wrong.put_schedule(fresh(), LINEAR)
+    assert auth.value.status == 403
+    assert isinstance(auth.value, APIError)
+
+
+def test_retries_honour_retry_after_then_succeed() -> None:
+    calls: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(time.monotonic())
+        if len(calls) < 3:
+            return httpx.Response(503, headers={"Retry-After": "0"}, json={"detail": "busy"})
+        return httpx.Response(200, json={"name": "x", "step": 1, "lr": 0.1, "revision": 1})
+
+    with Client("http://lrs.test", transport=httpx.MockTransport(handler), retries=3) as c:
+        assert c.lr("x", 1)["lr"] == 0.1
+    assert len(calls) == 3
+
+
+def test_retries_give_up_with_a_typed_error_and_do_not_retry_4xx() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        status = 502 if request.url.path.endswith("/lr") else 404
+        return httpx.Response(status, json={"detail": "nope"})
+
+    with Client("http://lrs.test", transport=httpx.MockTransport(handler), retries=2, backoff=0.001) as c:
+        with pytest.raises(UnavailableError) as exc:
+            c.lr("x", 1)
+        assert exc.value.status == 502
+        assert calls == 3
+        calls = 0
+        with pytest.raises(NotFoundError):
+            c.get_schedule("x")
+        assert calls == 1
+
+
+def test_connection_errors_are_retried_then_raised() -> None:
+    calls = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal calls
+        calls += 1
+        raise httpx.ConnectError("refused", request=request)
+
+    client = Client("http://lrs.test", transport=httpx.MockTransport(handler), retries=2, backoff=0.001)
+    with client, pytest.raises(httpx.ConnectError):
+        client.lr("x", 1)
+    assert calls == 3
+
+
+def test_async_client(server: Server) -> None:
+    async def run() -> None:
+        async with AsyncClient(server.url, ADMIN) as c:
+            name = fresh()
+            created = await c.put_schedule(name, LINEAR)
+            assert await c.get_schedule(name, etag=created["etag"]) is None
+            assert (await c.lr(name, 5))["lr"] == evaluate(LINEAR, 5)
+            with pytest.raises(ConflictError):
+                await c.add_revision(name, CONSTANT, 5)
+            assert (await c.add_revision(name, CONSTANT, 6))["revision"] == 2
+            assert (await c.table(CONSTANT, steps=[1]))["lr"] == [0.5]
+            listed = await c.list_schedules(limit=1000)
+            assert name in [s["name"] for s in listed["items"]]
+            await c.delete_schedule(name, (await c.get_schedule(name))["etag"])  # type: ignore[index]
+
+    asyncio.run(run())
+
+
+# -- RemoteSchedule -----------------------------------------------------------------------------------
+
+
+def test_remote_schedule_evaluates_locally_like_the_server(client: Client, server: Server) -> None:
+    name = fresh()
+    client.put_schedule(name, LINEAR)
+    client.add_revision(name, CONSTANT, 2000)
+    with RemoteSchedule(server.url, name, horizon=100, background=False) as rs:
+        assert rs.status is Status.READY
+        assert rs.copy.promised_until == 100
+        steps = np.arange(0, 3000, 37)
+        expected = np.where(steps < 2000, evaluate(LINEAR, steps), 0.5)
+        np.testing.assert_array_equal([rs.lr(int(s)) for s in steps], expected)
+        np.testing.assert_array_equal(rs.copy.table(steps), expected)
+        assert rs.revision_at(1999) == 1
+        assert rs.revision_at(2000) == 2
+    # the fetch promised the horizon: no revision may land inside it
+    with pytest.raises(ConflictError):
+        client.add_revision(name, CONSTANT, 100)
+
+
+def test_a_revision_reaches_the_job_before_its_step(client: Client, server: Server) -> None:
+    name = fresh()
+    client.put_schedule(name, LINEAR)
+    with RemoteSchedule(server.url, name, horizon=40, refresh_seconds=60) as rs:
+        seen: dict[int, float] = {}
+        revision_step = None
+        for step in range(400):
+            if step == 50:
+                # the operator's change, effective at the first step the server still allows
+                try:
+                    client.add_revision(name, CONSTANT, step + 1)
+                    revision_step = step + 1
+                except ConflictError as exc:
+                    revision_step = exc.problem["smallest_allowed_step"]
+                    client.add_revision(name, CONSTANT, revision_step)
+            seen[step] = rs.lr(step)
+            time.sleep(0.002)  # a training step; the refresh thread fetches meanwhile
+        assert revision_step is not None
+        assert rs.status is Status.READY
+    for step, lr in seen.items():
+        assert lr == (0.5 if step >= revision_step else evaluate(LINEAR, step)), step
+
+
+def test_304_keeps_the_copy_and_extends_the_horizon(client: Client, server: Server) -> None:
+    name = fresh()
+    client.put_schedule(name, LINEAR)
+    with RemoteSchedule(server.url, name, horizon=100, background=False) as rs:
+        first = rs.copy
+        assert rs.refresh(500)
+        assert rs.copy.etag == first.etag
+        assert rs.copy.compiled is first.compiled  # not refetched: the server said 304
+        assert rs.copy.promised_until == 600
+        assert client.get_schedule(name)["promised_step"] == 600  # type: ignore[index]
+
+
+def test_outage_keeps_the_last_copy_and_the_cache_file(tmp_path: Path) -> None:
+    srv = Server(tmp_path / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
+    cache = tmp_path / "schedule.json"
+    try:
+        with Client(srv.url, ADMIN) as c:
+            c.put_schedule("job", LINEAR)
+        rs = RemoteSchedule(srv.url, "job", horizon=50, refresh_seconds=0.05, cache_path=cache, timeout=0.5)
+    finally:
+        srv.kill()
+    try:
+        for step in range(0, 400):  # far past the horizon, with refreshes failing behind it
+            assert rs.lr(step) == evaluate(LINEAR, step)
+        assert rs.refresh() is False
+        assert rs.status is Status.STALE
+        assert rs.last_error is not None
+        assert rs.age > 0
+    finally:
+        rs.close()
+    # a new job with the server down starts from the cache file
+    with RemoteSchedule(srv.url, "job", cache_path=cache, timeout=0.5, background=False) as again:
+        assert again.status is Status.STALE
+        assert again.lr(123) == evaluate(LINEAR, 123)
+    with pytest.raises(ConnectionError, match="could not fetch"):
+        RemoteSchedule(srv.url, "job", timeout=0.5, background=False)
+
+
+def test_copies_survive_a_round_trip_through_json() -> None:
+    body: dict[str, Any] = {
+        "name": "x",
+        "etag": '"7"',
+        "revisions": [
+            {
+                "revision": 1,
+                "effective_from_step": 0,
+                "schedule": LINEAR,
+                "created_at": "t",
+                "comment": "",
+                "forced": False,
+            },
+            {
+                "revision": 2,
+                "effective_from_step": 10,
+                "schedule": CONSTANT,
+                "created_at": "t",
+                "comment": "",
+                "forced": False,
+            },
+        ],
+    }
+    copy = ScheduleCopy.from_body(body, 50, 1.0)
+    again = ScheduleCopy.from_dict(copy.to_dict())
+    assert [again.lr(s) for s in (0, 9, 10)] == [evaluate(LINEAR, 0), evaluate(LINEAR, 9), 0.5]
+    assert again.etag == '"7"'
+    assert again.promised_until == 50
