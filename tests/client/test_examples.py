@@ -1,0 +1,57 @@
+"""The examples run against a real server, where their framework is installed (CI installs them all)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")  # Keras 3 needs a backend before it is imported
+
+from ..api.conftest import ADMIN, REPO, Server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("examples") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
+    yield srv
+    srv.stop()
+
+
+def run(script: str, server: Server, **env: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "examples" / script)],
+        env={**os.environ, "LRS_URL": server.url, "LRS_TOKEN": ADMIN, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_optax_example(server: Server) -> None:
+    pytest.importorskip("optax")
+    out = run("optax_train.py", server)
+    final = float(out.strip().splitlines()[-1].split()[-1])
+    assert final < 1e-3, out  # it trained
+
+
+def test_keras_example(server: Server) -> None:
+    pytest.importorskip("keras")
+    out = run("keras_fit.py", server, KERAS_BACKEND="jax")
+    assert "final loss" in out
+    assert float(out.split("final loss ")[1].split(",")[0]) < 1.0, out
+
+
+def test_every_example_is_run_by_a_test() -> None:
+    tested = Path(__file__).read_text() + "".join(
+        p.read_text() for p in Path(__file__).parent.glob("test_*.py")
+    )
+    for script in (REPO / "examples").glob("*.py"):
+        assert script.name in tested, f"no test runs examples/{script.name}"
