@@ -120,6 +120,8 @@ class RemoteSchedule:
         self._last_error: str | None = None
         self._last_ok = 0.0
         self._step = start_step
+        self._refetch_at = start_step  # half way through the horizon the server granted
+        self._granted = horizon
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closed = threading.Event()
@@ -143,12 +145,15 @@ class RemoteSchedule:
     def lr(self, step: int) -> float:
         """The LR at ``step`` from the local copy; asks the background thread to refetch when the step
         passes half of the horizon."""
-        copy = self.copy
+        self.observe(step)
+        return self.copy.lr(step)
+
+    def observe(self, step: int) -> None:
+        """Tell the schedule the trainer's step (as ``lr`` does) without evaluating it: the background
+        thread refetches once the step passes half of the horizon."""
         self._step = step
-        until = copy.promised_until
-        if until is not None and step >= until - self.horizon // 2:
+        if step >= self._refetch_at and not self._wake.is_set():
             self._wake.set()
-        return copy.lr(step)
 
     def revision_at(self, step: int) -> int:
         return self.copy.revision_at(step)
@@ -187,12 +192,16 @@ class RemoteSchedule:
                 log.warning("lrs: keeping the last copy of %r: %s", self.name, self._last_error)
                 return False
             now = time.time()
-            until = min(step + self.horizon, core.MAX_STEP)
+            # the horizon the server granted last (it may cap what we ask for): a 304 carries no body
+            until = min(step + min(self.horizon, self._granted), core.MAX_STEP)
             if body is None:  # 304: unchanged; the server has promised the new horizon
                 assert old is not None
                 self._copy = ScheduleCopy(old.name, old.etag, until, now, old.body, old.compiled)
             else:
-                self._copy = ScheduleCopy.from_body(body, body.get("promised_until", until), now)
+                until = body.get("promised_until") or until  # the server may cap the horizon
+                self._granted = until - step
+                self._copy = ScheduleCopy.from_body(body, until, now)
+            self._refetch_at = step + max((until - step) // 2, 1)
             self._last_error, self._last_ok = None, now
         self._save_cache()
         return True

@@ -39,17 +39,17 @@ boundaries.
 **Checkpoints.** ``state_dict()`` holds the step, the schedule's name, the revision in force and the
 pinned copy (plus, on rank 0, a newer copy fetched since the last sync); ``load_state_dict()`` restores
 the step and that copy (and writes its LRs to the groups), so a resumed run continues with exactly the
-same LRs even when the server is down (load the same state dict on every rank). If the server cannot
-be reached at construction, the scheduler leaves the groups' LRs alone, keeps trying to connect in the
-background, and works from a loaded state dict; ``step()`` raises only when it has never had any copy
-of the schedule (nothing loaded and the server never reached), so a job fails at its first step rather
-than train on an LR nobody chose. Once a copy is pinned, network failures never reach ``step()``: the
-last good copy stays in force (``status`` says STALE).
+same LRs even when the server is down (load the same state dict on every rank); a revision the
+checkpoint did not know yet reaches the run when the server is back, at a sync boundary. If the server
+cannot be reached at construction, the scheduler leaves the groups' LRs alone, keeps trying to connect
+in the background, and works from a loaded state dict; ``step()`` raises only when it has never had any
+copy of the schedule (nothing loaded and the server never reached), so a job fails at its first step
+rather than train on an LR nobody chose. Once a copy is pinned, network failures never reach
+``step()``: the last good copy stays in force (``status`` says STALE).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import random
@@ -61,7 +61,6 @@ from torch import Tensor
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from ..core import LRSError
 from ._http import Client
 from ._remote import RemoteSchedule, ScheduleCopy, Status
 
@@ -286,11 +285,19 @@ class RemoteLRScheduler(LRScheduler):
                 "and no state dict was loaded"
             )
         if self._remote is not None:
-            # tells the RemoteSchedule the step, so that it refetches at half its horizon (a step past the
-            # schedule's end is the pinned copy's to report, below)
-            with contextlib.suppress(LRSError):
-                self._remote.lr(step)
-        super().step()
+            # tells the RemoteSchedule the step, so that it refetches at half its horizon
+            self._remote.observe(step)
+        if self._copy is None or self._constructing:
+            super().step()  # torch's own bookkeeping while it builds the scheduler
+            return
+        # What LRScheduler.step() does for a closed-form schedule, without its per-step wrappers (they
+        # cost more than the evaluation): the step counters, the groups' LRs, get_last_lr().
+        self._step_count += 1
+        self.last_epoch = step
+        values = self._lrs(step)
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            group["lr"] = lr
+        self._last_lr = list[float | Tensor](values)
 
     def get_lr(self) -> list[float | Tensor]:
         if self._copy is None:  # not connected yet: leave the groups as they are

@@ -271,3 +271,17 @@ def test_copies_survive_a_round_trip_through_json() -> None:
     assert [again.lr(s) for s in (0, 9, 10)] == [evaluate(LINEAR, 0), evaluate(LINEAR, 9), 0.5]
     assert again.etag == '"7"'
     assert again.promised_until == 50
+
+
+def test_the_server_caps_the_horizon_and_the_client_believes_it(client: Client, server: Server) -> None:
+    name = fresh()
+    client.put_schedule(name, LINEAR)
+    with RemoteSchedule(server.url, name, horizon=10**7, background=False) as rs:
+        assert rs.copy.promised_until == 100_000  # LRS_MAX_HORIZON, not what was asked
+        rs.observe(49_999)
+        assert not rs._wake.is_set()  # no refetch before half of what was granted
+        rs.observe(50_000)
+        assert rs._wake.is_set()
+        assert rs.refresh(50_000)  # a 304: the granted horizon, not the asked one
+        assert rs.copy.promised_until == 150_000
+        assert client.get_schedule(name)["promised_step"] == 150_000  # type: ignore[index]
