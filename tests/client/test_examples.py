@@ -8,9 +8,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "jax")  # Keras 3 needs a backend before it is imported
+
+from service import evaluate
 
 from ..api.conftest import ADMIN, REPO, Server
 
@@ -55,3 +58,23 @@ def test_every_example_is_run_by_a_test() -> None:
     )
     for script in (REPO / "examples").glob("*.py"):
         assert script.name in tested, f"no test runs examples/{script.name}"
+
+
+def _applied(out: str) -> list[float]:
+    return [float(line.split(" lr ")[1]) for line in out.splitlines() if line.startswith("step ")]
+
+
+def test_lightning_example(server: Server) -> None:
+    pytest.importorskip("lightning")
+    out = run("lightning_train.py", server)
+    spec = {"kind": "warmup_cosine", "base_lr": 0.05, "warmup_steps": 5, "decay_steps": 35}
+    assert _applied(out) == evaluate(spec, np.arange(40)).tolist(), out
+
+
+def test_hugging_face_trainer_example(server: Server) -> None:
+    pytest.importorskip("transformers")
+    pytest.importorskip("accelerate")
+    out = run("hf_trainer.py", server)
+    args = {"num_warmup_steps": 5, "num_training_steps": 40}
+    spec = {"kind": "transformers", "name": "get_linear_schedule_with_warmup", "base_lr": 0.05, "args": args}
+    assert _applied(out) == evaluate(spec, np.arange(40)).tolist(), out
