@@ -128,6 +128,8 @@ class RemoteSchedule:
         if not self.refresh(start_step):
             self._load_cache()
         if self._copy is None:
+            if client is None:
+                self.client.close()
             raise ConnectionError(f"could not fetch schedule {name!r} from {url}: {self._last_error}")
         self._thread: threading.Thread | None = None
         if background:
@@ -207,6 +209,7 @@ class RemoteSchedule:
         return True
 
     def _run(self) -> None:
+        failures = 0
         while not self._closed.is_set():
             # wake at the horizon's midpoint, or every refresh_seconds (jittered so ranks of many jobs
             # do not all arrive at once)
@@ -214,7 +217,11 @@ class RemoteSchedule:
             self._wake.clear()
             if self._closed.is_set():
                 return
-            self.refresh()
+            if self.refresh():
+                failures = 0
+            else:  # back off while the server is away (the step keeps waking us past the midpoint)
+                failures += 1
+                self._closed.wait(min(self.refresh_seconds, 0.1 * 2**failures) * random.uniform(0.5, 1.0))
 
     # -- persistence ----------------------------------------------------------------------------------
 

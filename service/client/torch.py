@@ -296,7 +296,19 @@ class RemoteLRScheduler(LRScheduler):
         self.last_epoch = step
         values = self._lrs(step)
         for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            group["lr"] = lr
+            if isinstance(group["lr"], Tensor):  # capturable/fused optimizers: filled in place
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
+        self._last_lr = list[float | Tensor](values)
+
+    def _write(self, values: list[float]) -> None:
+        """Set the groups' LRs (a tensor LR, as capturable/fused optimizers use, is filled in place)."""
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            if isinstance(group["lr"], Tensor):
+                group["lr"].fill_(lr)
+            else:
+                group["lr"] = lr
         self._last_lr = list[float | Tensor](values)
 
     def get_lr(self) -> list[float | Tensor]:
@@ -339,15 +351,7 @@ class RemoteLRScheduler(LRScheduler):
         latest = state_dict.get("latest")
         if self._rank == 0 and latest is not None:
             self._candidate = ScheduleCopy.from_dict(latest)  # pinned at the next sync, on every rank
-        for group, lr in zip(self.optimizer.param_groups, self._lrs(self.last_epoch), strict=True):
-            if isinstance(group["lr"], Tensor):
-                group["lr"].fill_(lr)
-            else:
-                group["lr"] = lr
-        self._last_lr = [
-            group["lr"].clone() if isinstance(group["lr"], Tensor) else group["lr"]
-            for group in self.optimizer.param_groups
-        ]
+        self._write(self._lrs(self.last_epoch))
 
     # -- introspection --------------------------------------------------------------------------------
 

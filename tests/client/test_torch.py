@@ -97,6 +97,23 @@ def test_absolute_mode_writes_the_server_lr_to_every_group(client: Client, serve
         scheduler.close()
 
 
+def test_a_tensor_lr_is_filled_in_place(client: Client, server: Server) -> None:
+    name = schedule(client, LINEAR)
+    lr = torch.tensor(0.5)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=lr)
+    scheduler = RemoteLRScheduler(opt, server.url, name)
+    seen = []
+    try:
+        for _ in range(5):
+            seen.append(lr.item())
+            train(opt, scheduler, 1)
+    finally:
+        scheduler.close()
+    assert opt.param_groups[0]["lr"] is lr  # the optimizer's tensor, not a float in its place
+    assert seen == evaluate(LINEAR, np.arange(5)).astype(np.float32).tolist()
+    assert lr.item() == np.float32(evaluate(LINEAR, 5).item())
+
+
 def test_scale_mode_keeps_each_groups_ratio(client: Client, server: Server) -> None:
     name = schedule(client, LINEAR)
     opt = optimizer(0.3, 0.003)
