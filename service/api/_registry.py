@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..store import CompiledHistory, ScheduleRecord, Store, compile_history
 
-__all__ = ["Entry", "Registry", "compile_record"]
+__all__ = ["Entry", "Registry"]
 
 
 @dataclass(slots=True)
@@ -25,10 +25,6 @@ class Entry:
     record: ScheduleRecord
     compiled: CompiledHistory
     promised: int
-
-
-def compile_record(record: ScheduleRecord) -> Entry:
-    return Entry(record, compile_history(record.revisions), record.promised)
 
 
 class Registry:
@@ -43,7 +39,7 @@ class Registry:
 
     def put(self, record: ScheduleRecord) -> Entry:
         """Cache a record this worker just wrote or read."""
-        entry = compile_record(record)
+        entry = Entry(record, compile_history(record.revisions), record.promised)
         old = self._entries.get(record.name)
         if old is not None and old.record.version == record.version:
             entry.promised = max(entry.promised, old.promised)

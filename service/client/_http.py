@@ -135,6 +135,17 @@ class _Base:
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.plan = _Plan(retries, backoff)
 
+    def _args(self, req: _Request) -> dict[str, Any]:
+        """``httpx`` request arguments (the same for both transports)."""
+        headers = {**self.headers, **req.headers}
+        return {
+            "method": req.method,
+            "url": req.path,
+            "params": req.params,
+            "json": req.json,
+            "headers": headers,
+        }
+
     # -- one request per endpoint (the transport is the subclass's) ------------------------------
 
     @staticmethod
@@ -202,13 +213,7 @@ class Client(_Base):
         while True:
             response: httpx.Response | None = None
             try:
-                response = self.http.request(
-                    req.method,
-                    req.path,
-                    params=req.params,
-                    json=req.json,
-                    headers={**self.headers, **req.headers},
-                )
+                response = self.http.request(**self._args(req))
                 if response.status_code in req.ok:
                     return response
                 if not _retryable(response.status_code):
@@ -320,13 +325,7 @@ class AsyncClient(_Base):
         while True:
             response: httpx.Response | None = None
             try:
-                response = await self.http.request(
-                    req.method,
-                    req.path,
-                    params=req.params,
-                    json=req.json,
-                    headers={**self.headers, **req.headers},
-                )
+                response = await self.http.request(**self._args(req))
                 if response.status_code in req.ok:
                     return response
                 if not _retryable(response.status_code):
