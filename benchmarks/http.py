@@ -651,7 +651,7 @@ def main() -> None:
     vbin = _venv_bin(args.venv)
     python, lrs = vbin / "python", vbin / "lrs"
     if not args.bare_only and not lrs.exists():
-        sys.exit(f"{lrs} not found: install the project into the venv (pip install -e .), or use --bare-only")
+        sys.exit(f"{lrs} not found: pip install -e '.[server]' into the venv, or use --bare-only")
     signal.signal(signal.SIGTERM, _sigterm)
 
     facts = _facts(python)

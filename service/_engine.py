@@ -13,7 +13,6 @@ from .dialects import DIALECT_MEMBERS
 from .dialects._base import DialectSpec
 from .specs import native as n
 from .specs._base import SpecModel
-from .specs._build import build
 
 __all__ = [
     "MAX_DEPTH",
@@ -24,6 +23,7 @@ __all__ = [
     "compile_spec",
     "evaluate",
     "evaluate_one",
+    "native_data",
     "parse_spec",
     "to_native",
 ]
@@ -163,9 +163,16 @@ def to_native(spec: Any) -> Any:
     return spec.native() if isinstance(spec, DialectSpec) else spec
 
 
+def native_data(spec: Any) -> dict[str, Any]:
+    """The spec's native translation as plain data, every default filled in: what ``core.build`` takes,
+    and what the server gives trainers to evaluate without this (Pydantic) layer."""
+    data: dict[str, Any] = to_native(spec).model_dump()
+    return data
+
+
 def compile_spec(spec: Any) -> core.Schedule:
     """Compile a spec (dict, JSON or model) into a core schedule, ready for repeated evaluation."""
-    return build(to_native(spec))
+    return core.build(native_data(spec))
 
 
 def evaluate(spec: Any, steps: Any, threads: int = 1) -> FloatArray:

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from ._extras import missing_extra
+
 __all__ = ["main", "openapi_document"]
 
 OPENAPI_PATH = Path("openapi") / "openapi.json"
@@ -23,11 +25,14 @@ def openapi_document() -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from .api import Settings
     from .api._app import configure_logging
     from .api._auth import ensure_admin_token
+
+    try:
+        import uvicorn
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "server", "lrs serve") from exc
 
     if args.data_dir is not None:
         os.environ["LRS_DATA_DIR"] = str(args.data_dir)
@@ -82,7 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     doc.add_argument("--check", action="store_true", help="fail if the file differs from the app's")
     doc.set_defaults(run=_openapi)
     args = parser.parse_args(argv)
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except ModuleNotFoundError as exc:
+        if "pip install" not in str(exc):
+            raise
+        print(f"lrs {args.command}: {exc}", file=sys.stderr)
+        return 2
     return code
 
 

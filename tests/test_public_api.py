@@ -13,7 +13,8 @@ from typing_extensions import TypeAliasType
 import service
 import service.core
 from service import Spec
-from service.specs import BUILDERS, native
+from service.core import BUILDERS
+from service.specs import native
 
 _SERVICE_DIR = Path(service.__file__).resolve().parent
 
@@ -29,10 +30,12 @@ def test_all_is_sorted_and_complete() -> None:
         assert names == sorted(names, key=_isort_key), f"{module.__name__}.__all__ is not sorted"
         public = {
             n
-            for n, v in vars(module).items()
-            if not n.startswith("_") and not isinstance(v, type(sys)) and n != "annotations"
+            for n in dir(module)
+            if not n.startswith("_") and not isinstance(getattr(module, n), type(sys)) and n != "annotations"
         }
         assert set(names) == public, f"{module.__name__}.__all__ differs from its public names"
+        for name in names:  # each resolves (service's spec layer is imported on first use)
+            assert getattr(module, name) is not None
 
 
 def test_entry_points() -> None:
@@ -77,9 +80,9 @@ def _members(tp: object) -> list[type]:
 
 def test_every_native_kind_has_exactly_one_builder() -> None:
     kinds = _members(native.NativeSpec)
-    assert set(kinds) == set(BUILDERS), "native union and dispatch table disagree"
-    tags = [k.model_fields["kind"].annotation for k in kinds]
-    assert len(set(map(str, tags))) == len(tags)
+    tags = [typing.get_args(k.model_fields["kind"].annotation)[0] for k in kinds]
+    assert len(set(tags)) == len(tags)
+    assert set(tags) == set(BUILDERS), "native union and dispatch table disagree"
 
 
 def test_spec_union_holds_every_native_kind_and_dialect() -> None:

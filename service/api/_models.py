@@ -111,7 +111,11 @@ class TableOut(_Out):
 class RevisionOut(_Out):
     revision: int
     effective_from_step: int
-    schedule: dict[str, Any]
+    schedule: dict[str, Any] = Field(description="The spec, as it was sent.")
+    native: dict[str, Any] = Field(
+        description="Its native translation with every default filled in: what the engine evaluates "
+        "(the Python client compiles it with numpy alone)."
+    )
     created_at: str
     comment: str
     forced: bool

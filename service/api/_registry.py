@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
-from ..store import CompiledHistory, ScheduleRecord, Store, compile_history
+from ..core import History
+from ..store import ScheduleRecord, Store, compile_history
 
 __all__ = ["Entry", "Registry"]
 
@@ -23,7 +24,7 @@ __all__ = ["Entry", "Registry"]
 @dataclass(slots=True)
 class Entry:
     record: ScheduleRecord
-    compiled: CompiledHistory
+    compiled: History
     promised: int
 
 

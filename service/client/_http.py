@@ -182,6 +182,15 @@ class _Base:
             body.update(start=start, stop=stop, stride=stride)
         return _Request("POST", "/v1/table", json=body)
 
+    @staticmethod
+    def _schedule_table(name: str, stop: int, start: int, stride: int) -> _Request:
+        params = {"start": start, "stop": stop, "stride": stride}
+        return _Request("GET", f"/v1/schedules/{name}/table", params=params)
+
+    @staticmethod
+    def _spec_lr(spec: Any, step: int) -> _Request:
+        return _Request("POST", "/v1/lr", json={"schedule": spec, "step": step})
+
 
 class Client(_Base):
     """A synchronous client: ``Client("http://127.0.0.1:8000", token=...)``; a context manager."""
@@ -287,6 +296,25 @@ class Client(_Base):
         """``{"steps", "lr"}`` of a spec, evaluated by the server."""
         result: dict[str, Any] = self._send(self._table(spec, start, stop, stride, steps)).json()
         return result
+
+    def schedule_table(self, name: str, stop: int, start: int = 0, stride: int = 1) -> dict[str, Any]:
+        """``{"steps", "lr"}`` of a named schedule over ``range(start, stop, stride)`` (promises them)."""
+        result: dict[str, Any] = self._send(self._schedule_table(name, stop, start, stride)).json()
+        return result
+
+    def spec_lr(self, spec: Any, step: int) -> dict[str, Any]:
+        """``{"step", "lr"}`` of a spec (not stored), evaluated by the server."""
+        result: dict[str, Any] = self._send(self._spec_lr(spec, step)).json()
+        return result
+
+    def livez(self) -> dict[str, Any]:
+        """``{"status": "ok"}`` while the process serves (no database involved)."""
+        result: dict[str, Any] = self._send(_Request("GET", "/livez")).json()
+        return result
+
+    def metrics(self) -> str:
+        """The Prometheus metrics, as text."""
+        return self._send(_Request("GET", "/metrics")).text
 
     def ready(self) -> bool:
         try:
@@ -394,3 +422,24 @@ class AsyncClient(_Base):
     ) -> dict[str, Any]:
         result: dict[str, Any] = (await self._send(self._table(spec, start, stop, stride, steps))).json()
         return result
+
+    async def schedule_table(self, name: str, stop: int, start: int = 0, stride: int = 1) -> dict[str, Any]:
+        result: dict[str, Any] = (await self._send(self._schedule_table(name, stop, start, stride))).json()
+        return result
+
+    async def spec_lr(self, spec: Any, step: int) -> dict[str, Any]:
+        result: dict[str, Any] = (await self._send(self._spec_lr(spec, step))).json()
+        return result
+
+    async def livez(self) -> dict[str, Any]:
+        result: dict[str, Any] = (await self._send(_Request("GET", "/livez"))).json()
+        return result
+
+    async def metrics(self) -> str:
+        return (await self._send(_Request("GET", "/metrics"))).text
+
+    async def ready(self) -> bool:
+        try:
+            return (await self.http.get("/readyz", headers=self.headers)).status_code == 200
+        except httpx.TransportError:
+            return False

@@ -25,7 +25,6 @@ import httpx
 import numpy as np
 
 from .. import core
-from ..store import CompiledHistory, Revision, compile_history
 from ._http import APIError, Client
 
 __all__ = ["RemoteSchedule", "ScheduleCopy", "Status"]
@@ -48,22 +47,15 @@ class ScheduleCopy:
     promised_until: int | None
     fetched_at: float
     body: dict[str, Any]
-    compiled: CompiledHistory
+    compiled: core.History
 
     @classmethod
     def from_body(cls, body: dict[str, Any], promised_until: int | None, fetched_at: float) -> ScheduleCopy:
-        revisions = [
-            Revision(
-                number=r["revision"],
-                effective_from_step=r["effective_from_step"],
-                spec=r["schedule"],
-                created_at=r["created_at"],
-                comment=r["comment"],
-                forced=r["forced"],
-            )
-            for r in body["revisions"]
-        ]
-        compiled = compile_history(revisions)
+        """From the server's answer: each piece of the timeline is its revision's native translation
+        (plain data, compiled by the numpy core; no spec validation needed here)."""
+        natives = {r["revision"]: r["native"] for r in body["revisions"]}
+        pieces = [(p["from_step"], p["revision"], natives[p["revision"]]) for p in body["timeline"]]
+        compiled = core.build_history(pieces)
         return cls(body["name"], body["etag"], promised_until, fetched_at, body, compiled)
 
     @classmethod
@@ -201,8 +193,14 @@ class RemoteSchedule:
                 self._copy = ScheduleCopy(old.name, old.etag, until, now, old.body, old.compiled)
             else:
                 until = body.get("promised_until") or until  # the server may cap the horizon
+                try:
+                    copy = ScheduleCopy.from_body(body, until, now)
+                except (KeyError, TypeError, ValueError) as exc:  # e.g. a server older than this client
+                    self._last_error = f"cannot evaluate the server's copy: {type(exc).__name__}: {exc}"
+                    log.warning("lrs: keeping the last copy of %r: %s", self.name, self._last_error)
+                    return False
                 self._granted = until - step
-                self._copy = ScheduleCopy.from_body(body, until, now)
+                self._copy = copy
             self._refetch_at = step + max((until - step) // 2, 1)
             self._last_error, self._last_ok = None, now
         self._save_cache()
@@ -246,7 +244,7 @@ class RemoteSchedule:
             log.warning(
                 "lrs: server unreachable; using the cached copy of %r from %s", self.name, self.cache_path
             )
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             log.warning("lrs: ignoring an unreadable cache file %s: %s", self.cache_path, exc)
 
     def close(self) -> None:

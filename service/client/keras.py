@@ -17,8 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
 import numpy as np
+
+from .._extras import missing_extra
+
+try:
+    import keras
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc, "keras", "service.client.keras") from exc
 
 from ._remote import RemoteSchedule, ScheduleCopy
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .._extras import missing_extra
 from ._remote import RemoteSchedule, ScheduleCopy
 
 __all__ = ["schedule_fn"]
@@ -34,8 +35,8 @@ def schedule_fn(
     end keep the last value). ``dtype``: the table's (default float32, JAX's default float)."""
     try:
         import jax.numpy as jnp
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("service.client.optax needs JAX: pip install jax optax") from exc
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "jax", "service.client.optax") from exc
     if total_steps < 1:
         raise ValueError("total_steps must be at least 1")
     copy = source.copy if isinstance(source, RemoteSchedule) else source

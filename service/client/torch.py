@@ -56,10 +56,15 @@ import random
 import threading
 from typing import Any, Literal
 
-import torch.distributed as dist
-from torch import Tensor
-from torch.optim import Optimizer
-from torch.optim.lr_scheduler import LRScheduler
+from .._extras import missing_extra
+
+try:
+    import torch.distributed as dist
+    from torch import Tensor
+    from torch.optim import Optimizer
+    from torch.optim.lr_scheduler import LRScheduler
+except ModuleNotFoundError as exc:
+    raise missing_extra(exc, "torch", "service.client.torch") from exc
 
 from ._http import Client
 from ._remote import RemoteSchedule, ScheduleCopy, Status

@@ -1,6 +1,7 @@
 """The schedule core: pure numpy. It imports nothing but numpy and the standard library.
 
-Builders return a :class:`Schedule`, a pure function of the integer step with a vectorised path
+``build(native)`` compiles a validated native spec given as plain data (see ``_build.py``). Schedules are
+each a :class:`Schedule`, a pure function of the integer step with a vectorised path
 (``schedule.fill(t, out)``) and a scalar path (``schedule.at(t)``); composites join them.
 """
 
@@ -17,7 +18,8 @@ from ._base import (
     evaluate,
     evaluate_one,
 )
-from ._join import Product, Sequence
+from ._build import BUILDERS, build, build_history, one_cycle_ends
+from ._join import History, Product, Sequence, join_history
 from ._primitives import (
     Constant,
     Cyclic,
@@ -38,6 +40,7 @@ from ._shapes import SHAPES, ShapeName
 
 __all__ = [
     "BLOCK",
+    "BUILDERS",
     "MAX_STEP",
     "MIN_STEPS_PER_THREAD",
     "SHAPES",
@@ -45,6 +48,7 @@ __all__ = [
     "Cyclic",
     "Exponential",
     "FloatArray",
+    "History",
     "IntArray",
     "InverseSqrt",
     "InverseTime",
@@ -64,6 +68,10 @@ __all__ = [
     "StepError",
     "Transition",
     "as_steps",
+    "build",
+    "build_history",
     "evaluate",
     "evaluate_one",
+    "join_history",
+    "one_cycle_ends",
 ]

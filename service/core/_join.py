@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence as Seq
+from dataclasses import dataclass
 
 import numpy as np
 
 from ._base import FloatArray, IntArray, Schedule, fill_pieces
 
-__all__ = ["Product", "Sequence"]
+__all__ = ["History", "Product", "Sequence", "join_history"]
 
 
 class Sequence(Schedule):
@@ -97,3 +98,26 @@ class Product(Schedule):
         for s in self.schedules[1:]:
             v *= s.at(t)
         return v
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A named schedule's revision history as one schedule over absolute steps, and which revision is in
+    force where. Each piece of the timeline evaluates its revision's spec at the absolute step."""
+
+    schedule: Schedule
+    starts: tuple[int, ...]
+    numbers: tuple[int, ...]
+
+    def revision_at(self, step: int) -> int:
+        """The number of the revision in force at ``step``."""
+        return self.numbers[bisect.bisect_right(self.starts, step) - 1]
+
+
+def join_history(pieces: Seq[tuple[int, int, Schedule]]) -> History:
+    """``pieces`` are a timeline's ``(from_step, revision, schedule)``, sorted by step, the first at 0
+    (the server's cache and the trainer's client both join a history this way)."""
+    starts = tuple(start for start, _, _ in pieces)
+    schedules = [schedule for _, _, schedule in pieces]
+    joined = schedules[0] if len(schedules) == 1 else Sequence(schedules, boundaries=starts[1:], local=False)
+    return History(joined, starts, tuple(number for _, number, _ in pieces))

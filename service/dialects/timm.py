@@ -62,6 +62,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
+from .. import core
 from ..specs import native as n
 from ..specs._base import LR, MAX_ITEMS, Factor, Positive
 from ._base import Args, DialectSpec, unsupported
@@ -230,9 +231,7 @@ class _Cycles(DialectSpec):
 
 
 def _build(spec: n.NativeSpec) -> Any:
-    from ..specs._build import build  # the compiler imports no dialect; imported late all the same
-
-    return build(spec)
+    return core.build(spec.model_dump())
 
 
 class CosineLRScheduler(_Cycles):

@@ -1,7 +1,7 @@
 """The native spec language: one Pydantic model per kind, joined in one tagged union on ``kind``.
 
 Step ``t`` is an integer >= 0 and means the LR used by the (t+1)-th optimizer update. Every spec is
-evaluated by the numpy core (``service.specs.build``); library configs (``service.dialects``) are
+evaluated by the numpy core (``service.core.build``); library configs (``service.dialects``) are
 translated into these kinds.
 """
 
@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Self, TypeAlias, get_args
 
 from pydantic import Field, model_validator
 
+from .. import core
 from ._base import LR, MAX_ITEMS, Factor, Positive, SpecModel, StepCount, StepIndex
 
 __all__ = [
@@ -397,24 +398,13 @@ class OneCycle(SpecModel):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        ends = one_cycle_ends(self)
+        ends = core.one_cycle_ends(self.pct_start, self.total_steps, self.three_phase)
         if any(b - a == 0 for a, b in pairwise([0.0, *ends])):
             raise ValueError(
                 f"pct_start={self.pct_start} with total_steps={self.total_steps} gives a phase of zero "
                 "length (a division by zero in OneCycleLR)"
             )
         return self
-
-
-def one_cycle_ends(spec: OneCycle) -> list[float]:
-    """The (fractional) last steps of the phases, exactly as PyTorch computes them."""
-    if spec.three_phase:
-        return [
-            float(spec.pct_start * spec.total_steps) - 1,
-            float(2 * spec.pct_start * spec.total_steps) - 2,
-            spec.total_steps - 1,
-        ]
-    return [float(spec.pct_start * spec.total_steps) - 1, spec.total_steps - 1]
 
 
 class Cyclic(SpecModel):

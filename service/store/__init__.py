@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ._base import (
     AlreadyExists,
-    CompiledHistory,
     NotFound,
     PromiseBroken,
     Revision,
@@ -29,7 +28,6 @@ from ._sqlite import SQLiteStore
 
 __all__ = [
     "AlreadyExists",
-    "CompiledHistory",
     "NotFound",
     "PostgresStore",
     "PromiseBroken",

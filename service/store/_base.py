@@ -19,16 +19,14 @@ rank that was given the LR of a step keeps getting the same LR for it.
 from __future__ import annotations
 
 import abc
-import bisect
 from dataclasses import dataclass
 from typing import Any
 
 from .._engine import compile_spec
-from ..core import LRSError, Schedule, Sequence
+from ..core import History, LRSError, join_history
 
 __all__ = [
     "AlreadyExists",
-    "CompiledHistory",
     "NotFound",
     "PromiseBroken",
     "Revision",
@@ -137,29 +135,9 @@ def timeline(revisions: tuple[Revision, ...] | list[Revision]) -> list[tuple[int
     return pieces
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledHistory:
-    """A history as one schedule over absolute steps (each piece of the timeline is its revision's
-    spec), and which revision is in force where."""
-
-    schedule: Schedule
-    starts: tuple[int, ...]
-    numbers: tuple[int, ...]
-
-    def revision_at(self, step: int) -> int:
-        """The number of the revision in force at ``step``."""
-        return self.numbers[bisect.bisect_right(self.starts, step) - 1]
-
-
-def compile_history(revisions: tuple[Revision, ...] | list[Revision]) -> CompiledHistory:
-    """Compile a history (the server's cache and the trainer's client both evaluate it this way)."""
-    pieces = timeline(revisions)
-    schedules = [compile_spec(rev.spec) for _, rev in pieces]
-    starts = tuple(start for start, _ in pieces)
-    schedule = (
-        schedules[0] if len(schedules) == 1 else Sequence(schedules, boundaries=starts[1:], local=False)
-    )
-    return CompiledHistory(schedule, starts, tuple(rev.number for _, rev in pieces))
+def compile_history(revisions: tuple[Revision, ...] | list[Revision]) -> History:
+    """Compile a history as one schedule over absolute steps (see :func:`~service.core.join_history`)."""
+    return join_history([(start, rev.number, compile_spec(rev.spec)) for start, rev in timeline(revisions)])
 
 
 class Store(abc.ABC):

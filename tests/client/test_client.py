@@ -4,6 +4,7 @@ local evaluation, horizon refresh, 304s, outage and cache file."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -65,6 +66,15 @@ def test_every_method_round_trips(client: Client) -> None:
     table = client.table(LINEAR, stop=50, stride=7)
     np.testing.assert_array_equal(table["lr"], evaluate(LINEAR, np.arange(0, 50, 7)))
     assert client.table(LINEAR, steps=[3, 1])["steps"] == [3, 1]
+    named = client.schedule_table(name, stop=60, start=40, stride=5)
+    assert named["steps"] == [40, 45, 50, 55]
+    np.testing.assert_array_equal(named["lr"], evaluate(LINEAR, [40, 45, 50, 55]))
+    assert client.spec_lr(LINEAR, 7) == {"step": 7, "lr": evaluate(LINEAR, 7)}
+    assert client.livez() == {"status": "ok"}
+    assert client.ready() is True
+    assert "lrs_http_requests_total" in client.metrics()
+    with pytest.raises(ConflictError):  # the named table promised steps up to 55
+        client.add_revision(name, CONSTANT, 55)
     revised = client.add_revision(name, CONSTANT, 500, "halfway")
     assert revised["timeline"][-1] == {"from_step": 500, "revision": 2}
     replaced = client.put_schedule(name, LINEAR, "again", if_match=revised["etag"], force=True)
@@ -154,6 +164,12 @@ def test_async_client(server: Server) -> None:
                 await c.add_revision(name, CONSTANT, 5)
             assert (await c.add_revision(name, CONSTANT, 6))["revision"] == 2
             assert (await c.table(CONSTANT, steps=[1]))["lr"] == [0.5]
+            named = await c.schedule_table(name, stop=9, start=6)
+            assert named == {"steps": [6, 7, 8], "lr": [0.5, 0.5, 0.5]}
+            assert await c.spec_lr(LINEAR, 3) == {"step": 3, "lr": evaluate(LINEAR, 3)}
+            assert await c.livez() == {"status": "ok"}
+            assert await c.ready() is True
+            assert "lrs_http_requests_total" in await c.metrics()
             listed = await c.list_schedules(limit=1000)
             assert name in [s["name"] for s in listed["items"]]
             await c.delete_schedule(name, (await c.get_schedule(name))["etag"])  # type: ignore[index]
@@ -243,34 +259,45 @@ def test_outage_keeps_the_last_copy_and_the_cache_file(tmp_path: Path) -> None:
         RemoteSchedule(srv.url, "job", timeout=0.5, background=False)
 
 
-def test_copies_survive_a_round_trip_through_json() -> None:
-    body: dict[str, Any] = {
-        "name": "x",
-        "etag": '"7"',
-        "revisions": [
-            {
-                "revision": 1,
-                "effective_from_step": 0,
-                "schedule": LINEAR,
-                "created_at": "t",
-                "comment": "",
-                "forced": False,
-            },
-            {
-                "revision": 2,
-                "effective_from_step": 10,
-                "schedule": CONSTANT,
-                "created_at": "t",
-                "comment": "",
-                "forced": False,
-            },
-        ],
-    }
+def test_copies_survive_a_round_trip_through_json(client: Client) -> None:
+    name = fresh()
+    client.put_schedule(
+        name, {"kind": "torch", "name": "LinearLR", "base_lr": 0.2, "args": {"total_iters": 40}}
+    )
+    client.add_revision(name, CONSTANT, 10)
+    body = client.get_schedule(name)
+    assert body is not None
     copy = ScheduleCopy.from_body(body, 50, 1.0)
-    again = ScheduleCopy.from_dict(copy.to_dict())
-    assert [again.lr(s) for s in (0, 9, 10)] == [evaluate(LINEAR, 0), evaluate(LINEAR, 9), 0.5]
-    assert again.etag == '"7"'
+    again = ScheduleCopy.from_dict(json.loads(json.dumps(copy.to_dict())))
+    torch_spec = body["revisions"][0]["schedule"]
+    assert [again.lr(s) for s in (0, 9, 10, 99)] == [*evaluate(torch_spec, [0, 9]), 0.5, 0.5]
+    assert [again.revision_at(s) for s in (0, 9, 10)] == [1, 1, 2]
+    assert again.etag == body["etag"]
     assert again.promised_until == 50
+
+
+def test_a_copy_the_client_cannot_evaluate_keeps_the_last_good_one(client: Client) -> None:
+    """A body without the native translations (say, from an older server) is a failed refresh, not a
+    crash of the refresh thread or the training step."""
+    name = fresh()
+    client.put_schedule(name, LINEAR)
+    with RemoteSchedule(client.url, name, background=False) as remote:
+        good = remote.copy
+        original = remote.client.get_schedule
+
+        def without_native(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
+            body = original(*args, **{**kwargs, "etag": None})
+            assert body is not None
+            for r in body["revisions"]:
+                del r["native"]
+            return body
+
+        remote.client.get_schedule = without_native  # type: ignore[method-assign]
+        assert remote.refresh() is False
+        assert remote.copy is good
+        assert remote.status is Status.STALE
+        assert "KeyError" in (remote.last_error or "")
+        assert remote.lr(5) == evaluate(LINEAR, 5)
 
 
 def test_the_server_caps_the_horizon_and_the_client_believes_it(client: Client, server: Server) -> None:

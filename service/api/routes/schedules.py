@@ -9,6 +9,7 @@ signature and any request the dispatch lets through still gets the same handler.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -67,29 +68,37 @@ def _raw_spec(body: bytes) -> dict[str, Any]:
     return spec
 
 
-def _native(spec: dict[str, Any]) -> dict[str, Any] | None:
-    """The native translation of a library dialect's spec; None for a spec already native."""
-    parsed = parse_spec(spec)
-    if not isinstance(parsed, DialectSpec):
-        return None
-    native: dict[str, Any] = parsed.native().model_dump(mode="json")
-    return native
+@functools.lru_cache(maxsize=4096)
+def _translate(spec_json: bytes) -> tuple[bool, dict[str, Any]]:
+    parsed = parse_spec(spec_json)
+    native = parsed.native() if isinstance(parsed, DialectSpec) else parsed
+    return isinstance(parsed, DialectSpec), native.model_dump(mode="json")
+
+
+def _native(spec: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+    """Whether a stored spec is a library dialect's, and its native translation with every default filled
+    in (what the engine evaluates; trainers compile it with the numpy core alone). Cached: revisions never
+    change, and a schedule's history is sent whole."""
+    return _translate(orjson.dumps(spec, option=orjson.OPT_SORT_KEYS))
 
 
 def _out(record: ScheduleRecord, promised_until: int | None, promised: int) -> dict[str, Any]:
     current = record.current
+    is_dialect, native = _native(current.spec)
+    dialect_native = native if is_dialect else None
     return {
         "name": record.name,
         "description": record.description,
         "etag": f'"{record.version}"',
         "revision": current.number,
         "schedule": current.spec,
-        "native": _native(current.spec),
+        "native": dialect_native,
         "revisions": [
             {
                 "revision": r.number,
                 "effective_from_step": r.effective_from_step,
                 "schedule": r.spec,
+                "native": _native(r.spec)[1],
                 "created_at": r.created_at,
                 "comment": r.comment,
                 "forced": r.forced,
