@@ -28,7 +28,7 @@ from ._models import NAME_PATTERN
 from ._observe import BodyLimit, Metrics, Observe
 from ._registry import Registry
 from ._settings import Settings
-from .routes import evaluate, ops, schedules
+from .routes import evaluate, ops, plot, schedules, web
 
 __all__ = ["apply_schedules_file", "configure_logging", "create_app"]
 
@@ -143,6 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _errors.install(app)
     app.include_router(ops.router)
     app.include_router(evaluate.router)
+    app.include_router(plot.router)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
     app.lr_route = schedules.add_lean_routes(app)
     app.include_router(schedules.router)
     app.add_middleware(BodyLimit, limit=cfg.max_body_bytes)

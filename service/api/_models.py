@@ -11,16 +11,22 @@ from ..core import MAX_STEP
 
 __all__ = [
     "NAME_PATTERN",
+    "CurveOut",
+    "CurveRequest",
     "LrOut",
     "LrRequest",
+    "NamedCurveOut",
     "NamedLrOut",
+    "NativeOut",
     "PieceOut",
+    "PlotRequest",
     "RevisionIn",
     "RevisionOut",
     "ScheduleIn",
     "ScheduleList",
     "ScheduleOut",
     "ScheduleSummaryOut",
+    "SpecRequest",
     "Status",
     "TableOut",
     "TableRequest",
@@ -59,9 +65,58 @@ class TableRequest(_In):
         return self
 
 
+class SpecRequest(_In):
+    schedule: Spec
+
+
 class LrRequest(_In):
     schedule: Spec
     step: Step
+
+
+Points = Annotated[int, Field(ge=2, le=10_000, description="Buckets to draw (at most 2 samples each).")]
+Stop = Annotated[int, Field(ge=1, le=MAX_STEP + 1)]
+
+
+class CurveRequest(_In):
+    """The points to draw a spec over ``range(start, stop)`` (``stop``: its natural extent if omitted)."""
+
+    schedule: Spec
+    start: Step = 0
+    stop: Stop | None = None
+    points: Points = 1000
+
+
+class PlotRequest(_In):
+    """A chart of one spec, or of up to four on one chart (``schedules``, with optional ``labels``)."""
+
+    schedule: Spec | None = None
+    schedules: Annotated[list[Spec], Field(min_length=1, max_length=4)] | None = None
+    labels: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=4)] | None = None
+    start: Step = 0
+    stop: Stop | None = None
+    log: bool = False
+    title: Annotated[str, Field(max_length=200)] = ""
+    width: Annotated[int, Field(ge=200, le=4000)] = 800
+    height: Annotated[int, Field(ge=150, le=4000)] = 400
+
+    @field_validator("schedules", mode="before")
+    @classmethod
+    def _not_too_deep_each(cls, value: Any) -> Any:
+        check_depth(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PlotRequest:
+        if (self.schedule is None) == (self.schedules is None):
+            raise ValueError("give either schedule or schedules (up to four), not both")
+        if self.labels is not None and len(self.labels) != len(self.specs):
+            raise ValueError(f"labels needs one entry per schedule ({len(self.specs)})")
+        return self
+
+    @property
+    def specs(self) -> list[Any]:
+        return [self.schedule] if self.schedules is None else list(self.schedules)
 
 
 class ScheduleIn(_In):
@@ -103,6 +158,32 @@ class NamedLrOut(_Out):
     revision: int
 
 
+class PieceOut(_Out):
+    from_step: int
+    revision: int
+
+
+class NativeOut(_Out):
+    schedule: dict[str, Any] = Field(description="The native translation, every default filled in.")
+    translated: bool = Field(description="Whether the spec was a library dialect's (else: it was native).")
+
+
+class CurveOut(_Out):
+    """Exact samples to draw: ``lr[i]`` is the LR at ``steps[i]`` (in each bucket, its lowest and highest)."""
+
+    start: int
+    stop: int
+    steps: list[int]
+    lr: list[float]
+
+
+class NamedCurveOut(CurveOut):
+    name: str
+    etag: str
+    timeline: list[PieceOut] = Field(description="Which revision is in force from which step.")
+    promised_step: int = Field(description="The highest step served so far (-1: none).")
+
+
 class TableOut(_Out):
     steps: list[int]
     lr: list[float]
@@ -119,11 +200,6 @@ class RevisionOut(_Out):
     created_at: str
     comment: str
     forced: bool
-
-
-class PieceOut(_Out):
-    from_step: int
-    revision: int
 
 
 class ScheduleOut(_Out):

@@ -11,14 +11,33 @@ picked up by :meth:`Registry.refresh` (run every ``cache_refresh_seconds``) or a
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass
+from typing import Any
 
+import orjson
 from starlette.concurrency import run_in_threadpool
 
+from .._engine import parse_spec
 from ..core import History
+from ..dialects._base import DialectSpec
 from ..store import ScheduleRecord, Store, compile_history
 
-__all__ = ["Entry", "Registry"]
+__all__ = ["Entry", "Registry", "translate"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _translate(spec_json: bytes) -> tuple[bool, dict[str, Any]]:
+    parsed = parse_spec(spec_json)
+    native = parsed.native() if isinstance(parsed, DialectSpec) else parsed
+    return isinstance(parsed, DialectSpec), native.model_dump(mode="json")
+
+
+def translate(spec: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+    """Whether a stored spec is a library dialect's, and its native translation with every default filled
+    in (what the engine evaluates; trainers compile it with the numpy core alone). Cached: revisions never
+    change, and a schedule's history is sent whole."""
+    return _translate(orjson.dumps(spec, option=orjson.OPT_SORT_KEYS))
 
 
 @dataclass(slots=True)
@@ -68,6 +87,16 @@ class Registry:
                 entry = self.put(record)
             entry.promised = max(entry.promised, promised)
             return entry
+
+    async def view(self, name: str) -> Entry:
+        """The current entry, to look at without promising anything (plots, the web page): the store's
+        latest version and promise, compiled once per version."""
+        record = await run_in_threadpool(self.store.get, name)
+        entry = self._entries.get(name)
+        if entry is None or entry.record.version != record.version:
+            entry = self.put(record)
+        entry.promised = max(entry.promised, record.promised)
+        return entry
 
     async def refresh(self) -> None:
         """Drop entries that another worker has changed or deleted."""

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Header
 from starlette.responses import Response
 
 from ... import core
-from ..._engine import compile_spec
+from ..._engine import compile_spec, to_native
+from ...dialects._base import DialectSpec
 from .._deps import Reader, State
 from .._encode import CSV, JSON, NPY, json_response, negotiate, npy_buffer, table_response
 from .._errors import HTTPError, TooLarge, problem_responses
-from .._models import LrOut, LrRequest, TableOut, TableRequest
+from .._models import LrOut, LrRequest, NativeOut, SpecRequest, TableOut, TableRequest
 
 __all__ = ["TABLE_RESPONSES", "router", "steps_between", "table"]
 
@@ -92,3 +93,11 @@ def create_table(
 def create_lr(body: LrRequest) -> Response:
     """The LR of a spec at one step."""
     return json_response({"step": body.step, "lr": core.evaluate_one(compile_spec(body.schedule), body.step)})
+
+
+@router.post("/native", response_model=NativeOut)
+def create_native(body: SpecRequest) -> Response:
+    """A spec's translation to the native language (a native spec comes back with its defaults)."""
+    native = to_native(body.schedule)
+    translated = isinstance(body.schedule, DialectSpec)
+    return json_response({"schedule": native.model_dump(mode="json"), "translated": translated})

@@ -9,7 +9,6 @@ signature and any request the dispatch lets through still gets the same handler.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import time
@@ -24,8 +23,6 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ... import core
-from ..._engine import parse_spec
-from ...dialects._base import DialectSpec
 from ...store import AlreadyExists, ScheduleRecord, timeline
 from .._deps import Admin, Reader, Resources, State
 from .._encode import json_response
@@ -39,6 +36,7 @@ from .._models import (
     ScheduleOut,
     Step,
 )
+from .._registry import translate
 from .evaluate import TABLE_RESPONSES, steps_between, table
 
 __all__ = ["LR_PATH", "add_lean_routes", "lean_lr", "router"]
@@ -68,23 +66,9 @@ def _raw_spec(body: bytes) -> dict[str, Any]:
     return spec
 
 
-@functools.lru_cache(maxsize=4096)
-def _translate(spec_json: bytes) -> tuple[bool, dict[str, Any]]:
-    parsed = parse_spec(spec_json)
-    native = parsed.native() if isinstance(parsed, DialectSpec) else parsed
-    return isinstance(parsed, DialectSpec), native.model_dump(mode="json")
-
-
-def _native(spec: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
-    """Whether a stored spec is a library dialect's, and its native translation with every default filled
-    in (what the engine evaluates; trainers compile it with the numpy core alone). Cached: revisions never
-    change, and a schedule's history is sent whole."""
-    return _translate(orjson.dumps(spec, option=orjson.OPT_SORT_KEYS))
-
-
 def _out(record: ScheduleRecord, promised_until: int | None, promised: int) -> dict[str, Any]:
     current = record.current
-    is_dialect, native = _native(current.spec)
+    is_dialect, native = translate(current.spec)
     dialect_native = native if is_dialect else None
     return {
         "name": record.name,
@@ -98,7 +82,7 @@ def _out(record: ScheduleRecord, promised_until: int | None, promised: int) -> d
                 "revision": r.number,
                 "effective_from_step": r.effective_from_step,
                 "schedule": r.spec,
-                "native": _native(r.spec)[1],
+                "native": translate(r.spec)[1],
                 "created_at": r.created_at,
                 "comment": r.comment,
                 "forced": r.forced,
