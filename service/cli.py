@@ -1,4 +1,8 @@
-"""The ``lrs`` command: ``lrs serve`` runs the server, ``lrs openapi`` writes the OpenAPI document."""
+"""The ``lrs`` command: ``lrs serve`` runs the server, ``lrs openapi`` writes the OpenAPI document, and
+the commands for people (``eval``, ``get``, ``history``, ``list``, ``apply``) live in ``service/_cli/``.
+
+Exit codes: 0 done; 1 the server refused or failed (or cannot be reached); 2 a bad argument or input.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from ._cli import apply, evaluate, plot, schedules
+from ._cli.errors import USAGE, Failure
 from ._extras import missing_extra
 
 __all__ = ["main", "openapi_document"]
@@ -86,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     doc.add_argument("--output", type=Path, default=OPENAPI_PATH)
     doc.add_argument("--check", action="store_true", help="fail if the file differs from the app's")
     doc.set_defaults(run=_openapi)
+    evaluate.add_parser(sub)
+    schedules.add_parsers(sub)
+    apply.add_parser(sub)
+    plot.add_parser(sub)
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
@@ -93,7 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         if "pip install" not in str(exc):
             raise
         print(f"lrs {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
+    except Failure as failure:
+        print(failure.text(), file=sys.stderr)
+        return failure.code
+    except KeyboardInterrupt:
+        print("lrs: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`lrs eval ... | head`): stop quietly, and keep Python from complaining
+        # about the unflushed stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return code
 
 
