@@ -163,6 +163,19 @@ def main() -> int:
                     str(arr.dtype),
                 )
 
+    # the web page and a plot ship in the image (static files of the package, no CDN)
+    status, headers, raw = request("GET", "/")
+    ctype = headers.get("content-type", "")
+    check(status == 200 and ctype.startswith("text/html"), "GET / -> the web page", f"{status} {ctype}")
+    check(b"static/app.js" in raw, "the page loads its own script", raw[:120].decode(errors="replace"))
+    for asset in ("/static/app.js", "/static/vendor/uPlot.iife.min.js", "/static/vendor/uPlot.LICENSE"):
+        status, _, raw = request("GET", asset)
+        check(status == 200 and len(raw) > 100, f"GET {asset} -> 200", f"{status} {len(raw)} bytes")
+    status, headers, raw = request("GET", f"/v1/schedules/{NAME}/plot.svg")
+    ctype = headers.get("content-type", "")
+    ok = status == 200 and raw.startswith(b"<svg")
+    check(ok, f"GET /v1/schedules/{NAME}/plot.svg -> SVG", f"{status} {ctype}")
+
     print(f"{len(failures)} failed" if failures else "container probe: all checks passed")
     return 1 if failures else 0
 
