@@ -217,3 +217,40 @@ def test_an_operator_creates_a_schedule_and_posts_a_revision_that_appears_on_the
     other.goto(server.url + "/")
     assert other.evaluate("() => sessionStorage.getItem('lrs.token')") is None
     other.context.close()
+
+
+def test_the_schedule_chart_zooms_exactly_switches_to_log_and_hovers_at_full_precision(
+    page: Page, server: Server, client: Client
+) -> None:
+    name = fresh()
+    client.put_schedule(name, WSD)
+    page.goto(f"{server.url}/#/s/{name}")
+    ready(page)
+    whole = curve(page, "schedule")
+    assert_exact(whole, WSD)
+    # zoom into steps 640..720: the page fetches that range again, every step of it, exactly
+    page.evaluate("() => window.lrs.charts.schedule.setScale('x', {min: 640, max: 720})")
+    page.wait_for_function("() => window.lrs.curves.zoomed !== undefined")
+    zoomed = curve(page, "zoomed")
+    assert zoomed["steps"] == list(range(640, 721))
+    assert_exact(zoomed, WSD)
+    # hover: the legend shows the step and its LR in full (parsing it gives back the same double)
+    over = page.locator("#chart .u-over").bounding_box()
+    assert over is not None
+    x = page.evaluate("() => window.lrs.charts.schedule.valToPos(701, 'x')")
+    page.mouse.move(over["x"] + x, over["y"] + 20)
+    page.wait_for_function("() => window.lrs.charts.schedule.cursor.idx != null")
+    shown = page.evaluate(
+        """() => {
+            const u = window.lrs.charts.schedule;
+            const values = [...document.querySelectorAll('.u-legend .u-value')].map((e) => e.textContent);
+            return {step: u.data[0][u.cursor.idx], values};
+        }"""
+    )
+    step = shown["step"]
+    assert 699 <= step <= 703
+    assert shown["values"][0] == str(step)
+    assert float(shown["values"][1]) == evaluate(WSD, step)
+    shot(page, "schedule-zoomed")
+    page.check("#log")
+    assert page.evaluate("() => window.lrs.charts.schedule.scales.y.distr") == 3

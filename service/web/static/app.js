@@ -328,18 +328,28 @@ async function viewSchedule(name) {
     chart = makeChart(chartBox, labels, { log: log.checked, markers, served: () => body.promised_step, onZoom });
     const curves = preview ? [whole, preview] : [whole];
     chart.setData(joined(curves, log.checked));
+    have = null;
     lrs.charts.schedule = chart;
     lrs.curves.schedule = whole;
   };
+  let have = null; // the range fetched for the zoom drawn now (null: the whole curve)
   const onZoom = debounce(async (u) => {
     const { min, max } = u.scales.x;
     if (min == null || max == null || preview) return;
     const start = Math.max(0, Math.floor(min)), stop = Math.ceil(max) + 1;
-    if (start <= whole.start && stop >= whole.stop) return;
+    if (start <= whole.start && stop >= whole.stop) {
+      if (have) { have = null; u.setData(joined([whole], log.checked), false); u.setScale("x", { min, max }); }
+      return;
+    }
+    if (have && start === have.start && stop === have.stop) return;
     const seq = ++zoomSeq;
     try {
       const part = await api("GET", `${path}/curve?start=${start}&stop=${stop}&points=1500`);
-      if (seq === zoomSeq) { u.setData(joined([part], log.checked), false); lrs.curves.zoomed = part; }
+      if (seq !== zoomSeq) return;
+      have = { start, stop };
+      lrs.curves.zoomed = part;
+      u.setData(joined([part], log.checked), false);
+      u.setScale("x", { min, max }); // recomputes which samples are in view (hover, legend)
     } catch { /* keep what is drawn */ }
   }, 150);
   try {
@@ -348,7 +358,7 @@ async function viewSchedule(name) {
     chartBox.replaceChildren(el("p", { class: "bad", text: problemLines(err).join("; ") }));
     return;
   }
-  chartBox.addEventListener("dblclick", () => { if (chart) chart.setData(joined(preview ? [whole, preview] : [whole], log.checked)); });
+  chartBox.addEventListener("dblclick", () => { have = null; if (chart) chart.setData(joined(preview ? [whole, preview] : [whole], log.checked)); });
   log.addEventListener("change", draw);
   draw();
 
