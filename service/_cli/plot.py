@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._extras import missing_extra
 from .errors import USAGE, Failure
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     labels = args.label or [Path(p).stem if p != "-" else "stdin" for p in args.specs]
     if len(labels) != len(args.specs):
         raise Failure(f"--label is given {len(labels)} times for {len(args.specs)} specs", USAGE)
-    fmt = args.format or ("png" if args.output.suffix.lower() == ".png" else "svg")
+    fmt: Literal["svg", "png"] = args.format or ("png" if args.output.suffix.lower() == ".png" else "svg")
     if args.stop is not None and args.stop < 1:
         raise Failure("--stop is at least 1", USAGE)
     if not (200 <= args.width <= 4000 and 150 <= args.height <= 4000):
@@ -63,14 +63,11 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise Failure(str(exc), USAGE) from None
         series.append(plot.Series(label, steps, lr))
-    options = {"title": args.title, "log": args.log, "width": args.width, "height": args.height}
-    if fmt == "png":
-        try:
-            body = plot.render_png(series, **options)
-        except ModuleNotFoundError as exc:
-            raise missing_extra(exc, "plot", "lrs plot -o FILE.png") from exc
-    else:
-        body = plot.render_svg(series, **options).encode()
+    chart = plot.Chart(series, args.title, args.log, width=args.width, height=args.height)
+    try:
+        body = plot.render(chart, fmt)
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "plot", "lrs plot -o FILE.png") from exc
     if str(args.output) == "-":
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 from .._extras import missing_extra
-from ._svg import COLORS, Marker, Series
+from ._chart import COLORS, Chart
 
 __all__ = ["render_png"]
 
 
-def render_png(
-    series: Sequence[Series],
-    *,
-    title: str = "",
-    log: bool = False,
-    markers: Sequence[Marker] = (),
-    served: int | None = None,
-    width: int = 800,
-    height: int = 400,
-) -> bytes:
+def render_png(chart: Chart) -> bytes:
     """The chart as PNG bytes (``width`` x ``height`` pixels). Needs matplotlib: ``lrs[plot]``."""
+    series, served, width, height = chart.series, chart.served, chart.width, chart.height
     try:
         from matplotlib.figure import Figure
     except ModuleNotFoundError as exc:
@@ -33,7 +24,7 @@ def render_png(
         ax.axvspan(0, served, color="#f0f0f0", label=f"served up to step {served:,}", zorder=0)
     for i, s in enumerate(series):
         ax.plot(s.steps, s.lr, color=COLORS[i % len(COLORS)], linewidth=1.8, label=s.label)
-    for m in markers:
+    for m in chart.markers:
         ax.axvline(m.step, color="#888", linestyle=(0, (4, 3)), linewidth=1)
         ax.annotate(
             m.label,
@@ -43,13 +34,13 @@ def render_png(
             textcoords="offset points",
             color="#555",
         )
-    if log:
+    if chart.log:
         ax.set_yscale("log")
     ax.set_xlabel("step")
-    ax.set_ylabel("learning rate" + (" (log)" if log else ""))
+    ax.set_ylabel("learning rate" + (" (log)" if chart.log else ""))
     ax.grid(True, axis="y", color="#e4e4e4")
-    if title:
-        ax.set_title(title, loc="left")
+    if chart.title:
+        ax.set_title(chart.title, loc="left")
     if len(series) > 1 or served is not None:
         ax.legend(loc="upper right", frameon=False)
     buf = io.BytesIO()

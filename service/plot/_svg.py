@@ -13,27 +13,10 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
-import numpy.typing as npt
 
-__all__ = ["COLORS", "Marker", "Series", "nice_ticks", "render_svg"]
+from ._chart import COLORS, Chart, Series
 
-#: Colour-blind-safe (Okabe–Ito) line colours, in series order.
-COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
-
-
-@dataclass(frozen=True)
-class Series:
-    label: str
-    steps: npt.NDArray[np.int64]
-    lr: npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A vertical dashed line at ``step`` (a revision's first step), labelled."""
-
-    step: int
-    label: str
+__all__ = ["nice_ticks", "render_svg"]
 
 
 @dataclass(frozen=True)
@@ -126,17 +109,10 @@ def _path(frame: _Frame, s: Series) -> str:
     return "M" + " L".join(points) if points else ""
 
 
-def render_svg(
-    series: Sequence[Series],
-    *,
-    title: str = "",
-    log: bool = False,
-    markers: Sequence[Marker] = (),
-    served: int | None = None,
-    width: int = 800,
-    height: int = 400,
-) -> str:
+def render_svg(chart: Chart) -> str:
     """The chart as an SVG document (UTF-8 text)."""
+    series, title, log, served = chart.series, chart.title, chart.log, chart.served
+    width, height = chart.width, chart.height
     f = _frame(series, log, width, height)
     bottom, top = height - f.bottom, f.top
     out = [
@@ -173,7 +149,7 @@ def render_svg(
         f'<text transform="translate(14 {(top + bottom) / 2:.2f}) rotate(-90)" text-anchor="middle">'
         f"learning rate{' (log)' if log else ''}</text>"
     )
-    for m in markers:
+    for m in chart.markers:
         if f.x0 <= m.step <= f.x1:
             x = f.x(m.step)
             out.append(

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from service import StepError, evaluate, to_native
-from service.plot import nice_ticks
+from service.plot import Chart, nice_ticks
 
 from .conftest import admin
 
@@ -155,7 +155,7 @@ def test_png_without_matplotlib_is_406_naming_the_extra(
 
     monkeypatch.setattr("builtins.__import__", no_matplotlib)
     with pytest.raises(ModuleNotFoundError, match=r"lrs\[plot\]"):
-        png.render_png([])
+        png.render_png(Chart([]))
     r = app_client.post("/v1/plot", json={"schedule": WARMUP}, headers={"Accept": "image/png"})
     assert r.status_code == 406
     assert "lrs[plot]" in r.json()["detail"]

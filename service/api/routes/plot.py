@@ -6,19 +6,19 @@ change steps past the highest one served (``promised_step``, the shaded band of 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Query
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ... import core, plot
 from ..._engine import compile_spec, native_data
-from ...store import timeline
-from .._deps import Reader, State
+from .._deps import Name, Reader, State
 from .._encode import json_response
 from .._errors import InvalidRequest, problem_responses
-from .._models import NAME_PATTERN, CurveOut, CurveRequest, NamedCurveOut, PlotRequest, Points, Step, Stop
+from .._models import CurveOut, CurveRequest, NamedCurveOut, PlotRequest, Points, Step, Stop
 from .._registry import Entry, translate
 from .evaluate import NotAcceptable
 
@@ -29,7 +29,6 @@ Arrays = tuple[core.IntArray, core.FloatArray]
 router = APIRouter(
     prefix="/v1", tags=["plot"], dependencies=[Reader], responses=problem_responses(401, 403, 422)
 )
-Name = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule name: [a-z0-9][a-z0-9._-]{0,63}")]
 IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
@@ -52,28 +51,36 @@ def _curve(schedule: core.Schedule, start: int, stop: int, points: int, where: s
         ) from None
 
 
+def _pieces(entry: Entry) -> list[tuple[int, int]]:
+    """The timeline of a cached entry, ``(from_step, revision)``: its compiled history has it already."""
+    return list(zip(entry.compiled.starts, entry.compiled.numbers, strict=True))
+
+
 def _named(entry: Entry, start: int, stop: int | None, points: int) -> tuple[Arrays, int]:
-    pieces = timeline(entry.record.revisions)
-    natives = [translate(rev.spec)[1] for _, rev in pieces]
-    stop = stop or plot.extent(natives, [s for s, _ in pieces], floor=entry.promised)
+    if stop is None:
+        specs = {rev.number: rev.spec for rev in entry.record.revisions}
+        natives = [translate(specs[number])[1] for _, number in _pieces(entry)]
+        stop = plot.extent(natives, entry.compiled.starts, floor=entry.promised)
     return _curve(entry.compiled.schedule, start, stop, points, "query"), stop
 
 
-def _image(series: list[plot.Series], media_type: str, **options: Any) -> Response:
-    if media_type == PNG:
-        try:
-            body = plot.render_png(series, **options)
-        except ModuleNotFoundError as exc:
-            raise NotAcceptable(f"PNG plots need matplotlib on the server ({exc}); ask for {SVG}") from None
-        return Response(body, media_type=PNG, headers={"Vary": "Accept"})
-    return Response(plot.render_svg(series, **options), media_type=SVG, headers={"Vary": "Accept"})
+def _image(chart: plot.Chart, fmt: Literal["svg", "png"]) -> Response:
+    try:
+        body = plot.render(chart, fmt)
+    except ModuleNotFoundError as exc:
+        raise NotAcceptable(f"PNG plots need matplotlib on the server ({exc}); ask for {SVG}") from None
+    return Response(body, media_type=PNG if fmt == "png" else SVG, headers={"Vary": "Accept"})
 
 
-def _wants(accept: str | None) -> str:
+def _wants(accept: str | None) -> Literal["svg", "png"]:
     """SVG unless the client asks for PNG (and not SVG) in Accept."""
     if accept and PNG in accept and SVG not in accept:
-        return PNG
-    return SVG
+        return "png"
+    return "svg"
+
+
+def _points(steps: core.IntArray, lr: core.FloatArray, start: int, stop: int) -> dict[str, Any]:
+    return {"start": start, "stop": stop, "steps": steps.tolist(), "lr": lr.tolist()}
 
 
 @router.post("/curve", response_model=CurveOut, responses=problem_responses(413))
@@ -82,10 +89,6 @@ def create_curve(body: CurveRequest) -> Response:
     stop = body.stop or plot.extent([native_data(body.schedule)])
     steps, lr = _curve(compile_spec(body.schedule), body.start, stop, body.points, "body")
     return json_response(_points(steps, lr, body.start, stop))
-
-
-def _points(steps: core.IntArray, lr: core.FloatArray, start: int, stop: int) -> dict[str, Any]:
-    return {"start": start, "stop": stop, "steps": steps.tolist(), "lr": lr.tolist()}
 
 
 @router.post("/plot", response_class=Response, responses=IMAGE_RESPONSES)
@@ -98,13 +101,13 @@ def create_plot(body: PlotRequest, accept: Annotated[str | None, Header()] = Non
         plot.Series(label, *_curve(compile_spec(s), body.start, stop, 1000, "body"))
         for label, s in zip(labels, specs, strict=True)
     ]
-    options = {"title": body.title, "log": body.log, "width": body.width, "height": body.height}
-    return _image(series, _wants(accept), **options)
+    chart = plot.Chart(series, body.title, body.log, width=body.width, height=body.height)
+    return _image(chart, _wants(accept))
 
 
 def _label(spec: Any) -> str:
-    data = spec.model_dump() if hasattr(spec, "model_dump") else spec
-    return " ".join(str(data[k]) for k in ("kind", "name") if k in data)
+    """``torch CosineAnnealingLR`` for a dialect's spec, ``warmup_cosine`` for a native one."""
+    return " ".join(str(getattr(spec, k)) for k in ("kind", "name") if hasattr(spec, k))
 
 
 @router.get("/schedules/{name}/curve", response_model=NamedCurveOut, responses=problem_responses(404))
@@ -122,52 +125,48 @@ async def read_curve(
     body.update(
         name=name,
         etag=f'"{entry.record.version}"',
-        timeline=[{"from_step": s, "revision": r.number} for s, r in timeline(entry.record.revisions)],
+        timeline=[{"from_step": s, "revision": n} for s, n in _pieces(entry)],
         promised_step=entry.promised,
     )
     return json_response(body)
 
 
-async def _named_image(
-    name: str, state: State, media_type: str, start: int, stop: int | None, log: bool, width: int, height: int
-) -> Response:
+@dataclass(frozen=True)
+class ChartQuery:
+    """The query of a named schedule's chart (both formats)."""
+
+    start: Annotated[Step, Query()] = 0
+    stop: Annotated[Stop | None, Query()] = None
+    log: bool = False
+    width: Annotated[int, Query(ge=200, le=4000)] = 800
+    height: Annotated[int, Query(ge=150, le=4000)] = 400
+
+
+async def _named_image(name: str, state: State, q: ChartQuery, fmt: Literal["svg", "png"]) -> Response:
     entry = await state.registry.view(name)
-    (steps, lr), _ = await run_in_threadpool(_named, entry, start, stop, 1000)
-    markers = [plot.Marker(s, f"revision {r.number}") for s, r in timeline(entry.record.revisions)[1:]]
-    served = entry.promised if entry.promised >= 0 else None
-    title = f"{name} (revision {entry.record.current.number})"
-    options = {"title": title, "log": log, "markers": markers, "served": served}
-    options.update(width=width, height=height)
-    return await run_in_threadpool(_image, [plot.Series(name, steps, lr)], media_type, **options)
+    (steps, lr), _ = await run_in_threadpool(_named, entry, q.start, q.stop, 1000)
+    chart = plot.Chart(
+        [plot.Series(name, steps, lr)],
+        title=f"{name} (revision {entry.record.current.number})",
+        log=q.log,
+        markers=[plot.Marker(s, f"revision {n}") for s, n in _pieces(entry)[1:]],
+        served=entry.promised if entry.promised >= 0 else None,
+        width=q.width,
+        height=q.height,
+    )
+    return await run_in_threadpool(_image, chart, fmt)
 
 
-Width = Annotated[int, Query(ge=200, le=4000)]
-Height = Annotated[int, Query(ge=150, le=4000)]
+Chart = Annotated[ChartQuery, Depends()]
 
 
 @router.get("/schedules/{name}/plot.svg", response_class=Response, responses=NAMED_IMAGE_RESPONSES)
-async def read_plot_svg(
-    name: Name,
-    state: State,
-    start: Annotated[Step, Query()] = 0,
-    stop: Annotated[Stop | None, Query()] = None,
-    log: bool = False,
-    width: Width = 800,
-    height: Height = 400,
-) -> Response:
+async def read_plot_svg(name: Name, state: State, q: Chart) -> Response:
     """A named schedule's chart: its revisions marked where they take effect, the served steps shaded."""
-    return await _named_image(name, state, SVG, start, stop, log, width, height)
+    return await _named_image(name, state, q, "svg")
 
 
 @router.get("/schedules/{name}/plot.png", response_class=Response, responses=NAMED_IMAGE_RESPONSES)
-async def read_plot_png(
-    name: Name,
-    state: State,
-    start: Annotated[Step, Query()] = 0,
-    stop: Annotated[Stop | None, Query()] = None,
-    log: bool = False,
-    width: Width = 800,
-    height: Height = 400,
-) -> Response:
+async def read_plot_png(name: Name, state: State, q: Chart) -> Response:
     """The same chart as a PNG (when the server has matplotlib: ``lrs[plot]``; else 406)."""
-    return await _named_image(name, state, PNG, start, stop, log, width, height)
+    return await _named_image(name, state, q, "png")

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 import orjson
-from fastapi import APIRouter, FastAPI, Header, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -24,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from ... import core
 from ...store import AlreadyExists, ScheduleRecord, timeline
-from .._deps import Admin, Reader, Resources, State
+from .._deps import Admin, Name, Reader, Resources, State
 from .._encode import json_response
 from .._errors import InvalidRequest, PreconditionRequired, problem, problem_for, problem_responses
 from .._models import (
@@ -46,7 +46,6 @@ log = logging.getLogger("lrs")
 router = APIRouter(
     prefix="/v1/schedules", tags=["schedules"], responses=problem_responses(401, 403, 422, 503)
 )
-Name = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule name: [a-z0-9][a-z0-9._-]{0,63}")]
 IfMatch = Annotated[str | None, Header(description='The ETag of the version you last read, e.g. "12".')]
 _NAME = re.compile(NAME_PATTERN)
 
