@@ -36,6 +36,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Unavailable",
+    "breaks_promise",
     "compile_history",
     "timeline",
 ]
@@ -118,6 +119,15 @@ class ScheduleRecord:
     @property
     def current(self) -> Revision:
         return self.revisions[-1]
+
+
+def breaks_promise(name: str, promised: int, from_step: int, force: bool) -> bool:
+    """Whether a revision from ``from_step`` changes a step already promised (``<= promised``): refused
+    with :class:`PromiseBroken` unless ``force``; the answer is recorded as the revision's ``forced``."""
+    breaks = from_step <= promised
+    if breaks and not force:
+        raise PromiseBroken(name, promised, from_step)
+    return breaks
 
 
 def timeline(revisions: tuple[Revision, ...] | list[Revision]) -> list[tuple[int, Revision]]:

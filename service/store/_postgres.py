@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, LiteralString
 from ._base import (
     AlreadyExists,
     NotFound,
-    PromiseBroken,
     Revision,
     ScheduleRecord,
     ScheduleSummary,
     Stale,
     Store,
     Unavailable,
+    breaks_promise,
 )
 
 if TYPE_CHECKING:
@@ -291,9 +291,8 @@ class PostgresStore(Store):
             self._check(name, version, if_match)
             last, current = self._last(conn, name)
             if json.loads(current) != spec:
-                if promised >= 0 and not force:
-                    raise PromiseBroken(name, promised, 0)
-                self._insert_revision(conn, name, last + 1, 0, spec, "replaced", promised >= 0, now)
+                forced = breaks_promise(name, promised, 0, force)
+                self._insert_revision(conn, name, last + 1, 0, spec, "replaced", forced, now)
             conn.execute(
                 "UPDATE lrs_schedules SET description = %s, version = nextval('lrs_version_seq'), "
                 "updated_at = %s WHERE name = %s",
@@ -315,9 +314,7 @@ class PostgresStore(Store):
         with self._write() as conn:
             version, promised = self._lock(conn, name)
             self._check(name, version, if_match)
-            breaks = effective_from_step <= promised
-            if breaks and not force:
-                raise PromiseBroken(name, promised, effective_from_step)
+            breaks = breaks_promise(name, promised, effective_from_step, force)
             last, _ = self._last(conn, name)
             self._insert_revision(conn, name, last + 1, effective_from_step, spec, comment, breaks, now)
             conn.execute(

@@ -19,13 +19,13 @@ from typing import Any
 from ._base import (
     AlreadyExists,
     NotFound,
-    PromiseBroken,
     Revision,
     ScheduleRecord,
     ScheduleSummary,
     Stale,
     Store,
     Unavailable,
+    breaks_promise,
 )
 
 __all__ = ["SQLiteStore"]
@@ -223,9 +223,8 @@ class SQLiteStore(Store):
                 "SELECT spec FROM revisions WHERE name = ? AND number = ?", (name, last)
             ).fetchone()[0]
             if json.loads(current) != spec:
-                if promised >= 0 and not force:
-                    raise PromiseBroken(name, promised, 0)
-                self._insert_revision(db, name, last + 1, 0, spec, "replaced", promised >= 0, now)
+                forced = breaks_promise(name, promised, 0, force)
+                self._insert_revision(db, name, last + 1, 0, spec, "replaced", forced, now)
             db.execute(
                 "UPDATE schedules SET description = ?, version = ?, updated_at = ? WHERE name = ?",
                 (description, self._next_version(db), now, name),
@@ -246,9 +245,7 @@ class SQLiteStore(Store):
         with self._write() as db:
             version, promised, last = self._head(db, name)
             self._check(name, version, if_match)
-            breaks = effective_from_step <= promised
-            if breaks and not force:
-                raise PromiseBroken(name, promised, effective_from_step)
+            breaks = breaks_promise(name, promised, effective_from_step, force)
             self._insert_revision(db, name, last + 1, effective_from_step, spec, comment, breaks, now)
             db.execute(
                 "UPDATE schedules SET version = ?, updated_at = ? WHERE name = ?",
