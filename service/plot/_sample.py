@@ -42,8 +42,11 @@ def _natural(native: Mapping[str, Any]) -> int:
         period, mult = native["period"], native.get("period_mult", 1.0)
         cycles = native.get("cycle_limit") or 3
         cycles = min(cycles, 3)
-        span = period * cycles if mult == 1.0 else period * sum(mult**i for i in range(cycles))
-        return int(span)
+        span, length = 0.0, float(period)
+        for _ in range(cycles):  # multiplied, not mult**i: a huge period_mult gives inf, not an error
+            span += length
+            length *= mult
+        return int(min(span, core.MAX_STEP))
     if kind == "cyclic":
         up = native["step_size_up"]
         down = native.get("step_size_down") or up
@@ -63,11 +66,12 @@ def _natural(native: Mapping[str, Any]) -> int:
 
 def extent(natives: Sequence[Mapping[str, Any]], starts: Sequence[int] | None = None, floor: int = 0) -> int:
     """A step range that shows a schedule whole: past the natural end of each piece (a revision history's
-    pieces start at ``starts``) and past ``floor`` (e.g. the highest step served), with a margin."""
+    pieces start at ``starts``) and past ``floor`` (e.g. the highest step served), with a margin; at most
+    every valid step."""
     starts = starts or [0] * len(natives)
     ends = [start + _natural(native) for start, native in zip(starts, natives, strict=True)]
     end = max([*ends, *starts, floor, 0])
-    return max(100, math.ceil(end * 1.1) + 1)
+    return min(max(100, math.ceil(end * 1.1) + 1), core.MAX_STEP + 1)
 
 
 def curve(

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from service import StepError, evaluate, to_native
+from service import MAX_STEP, StepError, evaluate, to_native
 from service.plot import Chart, nice_ticks
 
 from .conftest import admin
@@ -68,6 +68,26 @@ def test_a_curve_stops_where_the_schedule_does_and_defaults_past_its_natural_end
     r = http.post("/v1/curve", json={"schedule": ONE_CYCLE, "start": 501})
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"] == ["body", "start"]
+
+
+def test_a_curve_of_a_schedule_longer_than_every_step_stops_at_the_last_step(http: Any) -> None:
+    # found by schemathesis: restarts whose cycles outgrow 2**53 steps (a 500 before)
+    spec = {
+        "kind": "keras",
+        "name": "CosineDecayRestarts",
+        "args": {"initial_learning_rate": 0.1, "first_decay_steps": 4534029951648807.0, "t_mul": 86007.0},
+    }
+    r = http.post("/v1/curve", json={"schedule": spec, "points": 50})
+    assert r.status_code == 200, r.text
+    assert r.json()["stop"] == MAX_STEP + 1
+    assert r.json()["steps"][-1] == MAX_STEP
+    assert r.json()["lr"] == evaluate(spec, r.json()["steps"]).tolist()
+    # cycles whose length overflows to inf: the engine has no real LR there, and says so at that step
+    spec = {"kind": "cosine_restarts", "base_lr": 0.1, "period": 1000, "period_mult": 1e300}
+    r = http.post("/v1/curve", json={"schedule": spec, "points": 50})
+    assert r.status_code == 422, r.text
+    assert r.json()["type"] == "urn:lrs:problem:invalid-step"
+    assert "not a real number" in r.json()["detail"]
 
 
 def test_a_named_curve_promises_nothing(http: Any) -> None:

@@ -45,7 +45,9 @@ NAMED_IMAGE_RESPONSES = {**IMAGE_RESPONSES, **problem_responses(404)}
 def _curve(schedule: core.Schedule, start: int, stop: int, points: int, where: str) -> Arrays:
     try:
         return plot.curve(schedule, start, stop, points)
-    except ValueError as exc:
+    except core.LRSError:  # e.g. no real LR at a step: mapped as everywhere else
+        raise
+    except ValueError as exc:  # an empty range
         raise InvalidRequest(
             str(exc), errors=[{"loc": [where, "start"], "msg": str(exc), "type": "empty_range"}]
         ) from None
