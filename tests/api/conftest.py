@@ -127,14 +127,6 @@ def app_client(tmp_path: Path) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One real server process for the module (tests use their own schedule names)."""
-    srv = Server(tmp_path_factory.mktemp("server") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture(params=["in-process", "server"])
 def http(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """Each test runs twice: against the app in-process and against the real server over TCP."""

@@ -37,13 +37,6 @@ LINEAR = {"kind": "linear", "start_lr": 0.2, "end_lr": 0.0, "steps": 1000}
 CONSTANT = {"kind": "constant", "lr": 0.5}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("client") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def client(server: Server) -> Iterator[Client]:
     with Client(server.url, ADMIN) as c:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +15,6 @@ os.environ.setdefault("KERAS_BACKEND", "jax")  # Keras 3 needs a backend before 
 from service import evaluate
 
 from ..api.conftest import ADMIN, REPO, Server
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("examples") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
 
 
 def run(script: str, server: Server, **env: str) -> str:

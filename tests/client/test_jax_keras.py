@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -19,13 +18,6 @@ from ..api.conftest import ADMIN, Server
 
 WARMUP = {"kind": "warmup_cosine", "base_lr": 3e-3, "warmup_steps": 20, "decay_steps": 180, "min_lr": 1e-5}
 CONSTANT = {"kind": "constant", "lr": 0.5}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("adapters") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

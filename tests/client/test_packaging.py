@@ -12,10 +12,8 @@ import json
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from packaging.requirements import Requirement
 
 from service import evaluate
@@ -108,13 +106,6 @@ except ModuleNotFoundError as exc:
 out["loaded"] = sorted({m.split(".")[0] for m in set(sys.modules) - at_start} & blocked)
 print(json.dumps(out))
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("pkg") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
 
 
 def test_the_client_fetches_and_evaluates_with_httpx_and_numpy_alone(server: Server) -> None:

@@ -36,13 +36,6 @@ CONSTANT = {"kind": "constant", "lr": 0.05}
 WORKER = Path(__file__).with_name("_ddp_worker.py")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("torch") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def client(server: Server) -> Iterator[Client]:
     with Client(server.url, ADMIN) as c:

@@ -49,13 +49,6 @@ if not CHROMIUM.exists():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("web") / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def client(server: Server) -> Iterator[Client]:
     with Client(server.url, ADMIN) as c:
         yield c
