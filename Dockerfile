@@ -26,7 +26,7 @@ COPY service/ service/
 # The wheel is built in pip's isolated build environment (hatchling from pyproject.toml); the
 # dependencies' versions are the ranges pyproject.toml declares.
 RUN /opt/lrs/bin/pip wheel --no-cache-dir --progress-bar off --no-deps --wheel-dir /wheels . \
-    && set -- /wheels/lrs-*.whl \
+    && set -- /wheels/lrserve-*.whl \
     && /opt/lrs/bin/pip install --no-cache-dir --progress-bar off "$1[server]" \
     && /opt/lrs/bin/lrs --help >/dev/null
 

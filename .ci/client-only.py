@@ -16,19 +16,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service import evaluate  # noqa: E402
-from service.client import Client  # noqa: E402
+from lrserve import evaluate  # noqa: E402
+from lrserve.client import Client  # noqa: E402
+
 from tests.api.conftest import ADMIN, Server  # noqa: E402
 
 SPEC = {"kind": "torch", "name": "OneCycleLR", "base_lr": 0.1, "args": {"max_lr": 0.1, "total_steps": 300}}
 REVISION = {"kind": "warmup_cosine", "base_lr": 0.05, "warmup_steps": 10, "decay_steps": 90}
 TRAINER = """
 import json, sys
-from service.client import RemoteSchedule
+from lrserve.client import RemoteSchedule
 with RemoteSchedule(sys.argv[1], "ci", background=False) as remote:
     print(json.dumps([remote.lr(s) for s in range(300)]))
 """
-EXPECTED_PACKAGES = {"lrs", "numpy", "httpx", "httpcore", "h11", "anyio", "idna", "certifi", "sniffio"}
+EXPECTED_PACKAGES = {"lrserve", "numpy", "httpx", "httpcore", "h11", "anyio", "idna", "certifi", "sniffio"}
 ALWAYS_THERE = {"pip", "setuptools", "typing-extensions", "exceptiongroup"}
 
 
@@ -42,8 +43,8 @@ def main() -> int:
         listed = json.loads(listing.stdout)
         names = {p["name"].lower().replace("_", "-") for p in listed}
         extra = names - EXPECTED_PACKAGES - ALWAYS_THERE
-        if extra or not {"lrs", "numpy", "httpx"} <= names:
-            print(f"lrs[client] installed unexpected packages: {sorted(extra)} (all: {sorted(names)})")
+        if extra or not {"lrserve", "numpy", "httpx"} <= names:
+            print(f"lrserve[client] installed unexpected packages: {sorted(extra)} (all: {sorted(names)})")
             return 1
         server = Server(Path(tmp) / "data", env={"LRS_ADMIN_TOKEN": ADMIN}).start()
         try:
@@ -62,7 +63,7 @@ def main() -> int:
     if json.loads(out) != want:
         print("the client-only venv's LRs differ from the engine's")
         return 1
-    print(f"lrs[client]: {len(names)} packages ({', '.join(sorted(names))}); 300 LRs equal the engine's")
+    print(f"lrserve[client]: {len(names)} packages ({', '.join(sorted(names))}); 300 LRs equal the engine's")
     return 0
 
 

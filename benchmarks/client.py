@@ -30,9 +30,8 @@ from pathlib import Path
 
 import httpx
 import torch
-
-from service.client import Client, RemoteSchedule
-from service.client.torch import RemoteLRScheduler
+from lrserve.client import Client, RemoteSchedule
+from lrserve.client.torch import RemoteLRScheduler
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench"
@@ -62,7 +61,7 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("LRS_")}, "LRS_ADMIN_TOKEN": TOKEN}
     with tempfile.TemporaryDirectory() as tmp:
-        argv = [sys.executable, "-m", "service", "serve", "--port", str(port), "--data-dir", tmp]
+        argv = [sys.executable, "-m", "lrserve", "serve", "--port", str(port), "--data-dir", tmp]
         server = subprocess.Popen(
             argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

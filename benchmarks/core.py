@@ -26,8 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-
-from service import compile_spec, evaluate_one
+from lrserve import compile_spec, evaluate_one
 
 SPECS: dict[str, dict[str, Any]] = {
     "constant": {"kind": "constant", "lr": 0.1},
@@ -213,7 +212,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes]
 
-    from service import parse_spec
+    from lrserve import parse_spec
 
     specs = dict(SPECS)
     for label, spec in DIALECTS.items():

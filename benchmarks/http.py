@@ -457,8 +457,7 @@ def _eval_ms(steps: int) -> tuple[float | None, float | None]:
     of ``np.cos(x, out=y)`` over as many float64 (numpy's floor, the scale of this machine right now)."""
     try:
         import numpy as np
-
-        from service import compile_spec
+        from lrserve import compile_spec
     except ImportError:
         return None, None
     schedule = compile_spec(SPEC)

@@ -9,10 +9,9 @@ import os
 import tempfile
 
 import torch
+from lrserve.client import Client, NotFoundError
+from lrserve.client.torch import RemoteLRScheduler
 from transformers import Trainer, TrainerCallback, TrainingArguments
-
-from service.client import Client, NotFoundError
-from service.client.torch import RemoteLRScheduler
 
 URL, TOKEN, NAME, STEPS = os.environ["LRS_URL"], os.environ.get("LRS_TOKEN"), "example-hf", 40
 

@@ -9,9 +9,8 @@ import os
 
 import keras
 import numpy as np
-
-from service.client import Client, NotFoundError
-from service.client.keras import RemoteLearningRateSchedule
+from lrserve.client import Client, NotFoundError
+from lrserve.client.keras import RemoteLearningRateSchedule
 
 URL, TOKEN, NAME = os.environ["LRS_URL"], os.environ.get("LRS_TOKEN"), "example-keras"
 

@@ -9,9 +9,8 @@ import os
 
 import lightning as L
 import torch
-
-from service.client import Client, NotFoundError
-from service.client.torch import RemoteLRScheduler
+from lrserve.client import Client, NotFoundError
+from lrserve.client.torch import RemoteLRScheduler
 
 URL, TOKEN, NAME, STEPS = os.environ["LRS_URL"], os.environ.get("LRS_TOKEN"), "example-lightning", 40
 

@@ -10,9 +10,8 @@ import os
 import jax
 import jax.numpy as jnp
 import optax
-
-from service.client import Client, NotFoundError, RemoteSchedule
-from service.client.optax import schedule_fn
+from lrserve.client import Client, NotFoundError, RemoteSchedule
+from lrserve.client.optax import schedule_fn
 
 URL, TOKEN, NAME, STEPS = os.environ["LRS_URL"], os.environ.get("LRS_TOKEN"), "example-optax", 200
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 
 import torch
-
-from service.client import Client, NotFoundError
-from service.client.torch import RemoteLRScheduler
+from lrserve.client import Client, NotFoundError
+from lrserve.client.torch import RemoteLRScheduler
 
 URL, TOKEN, NAME, STEPS = os.environ["LRS_URL"], os.environ.get("LRS_TOKEN"), "example-torch", 40
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import strategies as st
-
-from service import compile_spec
+from lrserve import compile_spec
 
 lrs = st.floats(min_value=1e-6, max_value=10.0, allow_nan=False, allow_infinity=False)
 floors = st.sampled_from([0.0, 1e-6, 1e-3])

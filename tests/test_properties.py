@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from service import MAX_STEP, compile_spec, evaluate, evaluate_one
-from service.core import Schedule
+from lrserve import MAX_STEP, compile_spec, evaluate, evaluate_one
+from lrserve.core import Schedule
 
 from .strategies import native_specs
 

@@ -8,15 +8,14 @@ import sys
 import typing
 from pathlib import Path
 
+import lrserve
+import lrserve.core
+from lrserve import Spec
+from lrserve.core import BUILDERS
+from lrserve.specs import native
 from typing_extensions import TypeAliasType
 
-import service
-import service.core
-from service import Spec
-from service.core import BUILDERS
-from service.specs import native
-
-_SERVICE_DIR = Path(service.__file__).resolve().parent
+_SERVICE_DIR = Path(lrserve.__file__).resolve().parent
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -25,7 +24,7 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 
 def test_all_is_sorted_and_complete() -> None:
-    for module in (service, service.core):
+    for module in (lrserve, lrserve.core):
         names = [n for n in module.__all__ if n != "__version__"]
         assert names == sorted(names, key=_isort_key), f"{module.__name__}.__all__ is not sorted"
         public = {
@@ -34,12 +33,12 @@ def test_all_is_sorted_and_complete() -> None:
             if not n.startswith("_") and not isinstance(getattr(module, n), type(sys)) and n != "annotations"
         }
         assert set(names) == public, f"{module.__name__}.__all__ differs from its public names"
-        for name in names:  # each resolves (service's spec layer is imported on first use)
+        for name in names:  # each resolves (lrserve's spec layer is imported on first use)
             assert getattr(module, name) is not None
 
 
 def test_entry_points() -> None:
-    from service import evaluate, parse_spec
+    from lrserve import evaluate, parse_spec
 
     spec = parse_spec({"kind": "constant", "lr": 0.5})
     assert list(evaluate(spec, [0, 7])) == [0.5, 0.5]
@@ -47,19 +46,19 @@ def test_entry_points() -> None:
 
 
 def test_core_imports_only_numpy_and_the_standard_library() -> None:
-    # A stub parent package, so that only service.core's own imports are counted (the real
-    # service/__init__.py imports the spec layer).
+    # A stub parent package, so that only lrserve.core's own imports are counted (the real
+    # service/lrserve/__init__.py imports the spec layer).
     code = (
         "import sys, json, types, pathlib; before = set(sys.modules); "
-        f"pkg = types.ModuleType('service'); pkg.__path__ = [{str(_SERVICE_DIR)!r}]; "
-        "sys.modules['service'] = pkg; import service.core; "
+        f"pkg = types.ModuleType('lrserve'); pkg.__path__ = [{str(_SERVICE_DIR)!r}]; "
+        "sys.modules['lrserve'] = pkg; import lrserve.core; "
         "print(json.dumps(sorted({m.split('.')[0] for m in set(sys.modules) - before})))"
     )
     # run in a fresh interpreter so that nothing else imported by the test session hides an import
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    roots = set(json.loads(out)) - {"service", "numpy"}
+    roots = set(json.loads(out)) - {"lrserve", "numpy"}
     stdlib = set(sys.stdlib_module_names)
-    assert roots <= stdlib, f"service.core imports {sorted(roots - stdlib)}"
+    assert roots <= stdlib, f"lrserve.core imports {sorted(roots - stdlib)}"
     assert "pydantic" not in roots
 
 
@@ -88,4 +87,4 @@ def test_every_native_kind_has_exactly_one_builder() -> None:
 def test_spec_union_holds_every_native_kind_and_dialect() -> None:
     members = _members(Spec)
     assert set(_members(native.NativeSpec)) <= set(members)
-    assert any(m.__module__.startswith("service.dialects") for m in members)
+    assert any(m.__module__.startswith("lrserve.dialects") for m in members)

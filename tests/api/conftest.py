@@ -16,8 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-
-from service.api import Settings, create_app
+from lrserve.api import Settings, create_app
 
 ADMIN = "admin-token-for-tests"
 READ = "read-token-for-tests"
@@ -37,7 +36,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """``python -m service serve`` in a subprocess; ``start``/``kill``/``stop`` it, ``client`` talks to it."""
+    """``python -m lrserve serve`` in a subprocess; ``start``/``kill``/``stop`` it, ``client`` talks to it."""
 
     data_dir: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -59,7 +58,7 @@ class Server:
                 [
                     sys.executable,
                     "-m",
-                    "service",
+                    "lrserve",
                     "serve",
                     "--port",
                     str(self.port),

@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import compile_spec, evaluate
+from lrserve import compile_spec, evaluate
 
 COSINE = {"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 0.001, "t_max": 10}
 TORCH_STEP = {"kind": "torch", "name": "StepLR", "base_lr": 0.1, "args": {"step_size": 3, "gamma": 0.5}}

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from service.cli import openapi_document
+from lrserve.cli import openapi_document
 
 from .conftest import REPO
 
@@ -62,7 +61,7 @@ def resolve(doc: dict[str, Any], ref: str) -> dict[str, Any]:
 
 def lrs_openapi(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "service", "openapi", *args],
+        [sys.executable, "-m", "lrserve", "openapi", *args],
         cwd=REPO,
         capture_output=True,
         text=True,

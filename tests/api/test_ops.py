@@ -12,9 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from lrserve.api import create_app
 from prometheus_client.parser import text_string_to_metric_families
-
-from service.api import create_app
 
 from .conftest import ADMIN, Server, admin, make_settings
 

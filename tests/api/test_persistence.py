@@ -10,8 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from service import evaluate
+from lrserve import evaluate
 
 from ..store.conftest import POSTGRES_URL, need_postgres
 from .conftest import ADMIN, Server, admin

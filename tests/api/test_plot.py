@@ -9,9 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import MAX_STEP, StepError, evaluate, to_native
-from service.plot import Chart, nice_ticks
+from lrserve import MAX_STEP, StepError, evaluate, to_native
+from lrserve.plot import Chart, nice_ticks
 
 from .conftest import admin
 
@@ -164,7 +163,7 @@ def test_png_when_matplotlib_is_installed(http: Any) -> None:
 def test_png_without_matplotlib_is_406_naming_the_extra(
     app_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import service.plot._png as png
+    import lrserve.plot._png as png
 
     real_import = __import__
 
@@ -174,11 +173,11 @@ def test_png_without_matplotlib_is_406_naming_the_extra(
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr("builtins.__import__", no_matplotlib)
-    with pytest.raises(ModuleNotFoundError, match=r"lrs\[plot\]"):
+    with pytest.raises(ModuleNotFoundError, match=r"lrserve\[plot\]"):
         png.render_png(Chart([]))
     r = app_client.post("/v1/plot", json={"schedule": WARMUP}, headers={"Accept": "image/png"})
     assert r.status_code == 406
-    assert "lrs[plot]" in r.json()["detail"]
+    assert "lrserve[plot]" in r.json()["detail"]
 
 
 def test_native_translation(http: Any) -> None:

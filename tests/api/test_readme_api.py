@@ -74,7 +74,7 @@ def test_the_examples_run_and_print_what_the_readme_shows(tmp_path: Path) -> Non
 
 
 def test_the_configuration_table_lists_every_setting_with_its_default() -> None:
-    from service.api import Settings
+    from lrserve.api import Settings
 
     rows = {
         m.group(1): m.group(2) for m in re.finditer(r"^\| `LRS_([A-Z_]+)` \| ([^|]+) \|", SECTION, flags=re.M)

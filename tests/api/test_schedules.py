@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-
-from service import evaluate, to_native
+from lrserve import evaluate, to_native
 
 from .conftest import ADMIN, READ, admin, make_settings
 
@@ -154,7 +153,7 @@ def test_list_pages_in_name_order() -> None:
     import tempfile
     from pathlib import Path
 
-    from service.api import create_app
+    from lrserve.api import create_app
 
     with tempfile.TemporaryDirectory() as tmp, TestClient(create_app(make_settings(Path(tmp)))) as http:
         names = sorted(f"s{i:02d}" for i in range(7))
@@ -302,7 +301,7 @@ def test_writes_need_the_admin_token(http: Any, headers: dict[str, str], status:
 
 
 def test_a_read_token_closes_reads_and_cannot_write(tmp_path: Any) -> None:
-    from service.api import create_app
+    from lrserve.api import create_app
 
     with TestClient(create_app(make_settings(tmp_path, read_token=READ))) as http:
         assert http.put("/v1/schedules/a", json={"schedule": CONSTANT}, headers=admin()).status_code == 201

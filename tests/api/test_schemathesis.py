@@ -16,6 +16,8 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from lrserve.api import create_app
+from lrserve.cli import openapi_document
 from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import get_client, shutdown_lifespans
 from schemathesis.specs.openapi.checks import (
@@ -23,9 +25,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from service.api import create_app
-from service.cli import openapi_document
 
 from .conftest import admin, make_settings
 

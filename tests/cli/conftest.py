@@ -1,4 +1,4 @@
-"""The ``lrs`` command as people run it: a real subprocess (``python -m service``) against a real server,
+"""The ``lrs`` command as people run it: a real subprocess (``python -m lrserve``) against a real server,
 or ``main([...])`` in-process where output capture or a scripted terminal is easier."""
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from service.client import Client
+from lrserve.client import Client
 
 from ..api.conftest import ADMIN, REPO, Server
 
@@ -28,12 +27,12 @@ class Run:
 
 
 def lrs(*args: str, url: str | None = None, token: str | None = None, stdin: str | None = None) -> Run:
-    """``python -m service ARGS`` with ``LRS_URL``/``LRS_TOKEN`` set; stdin is a pipe (not a terminal)."""
+    """``python -m lrserve ARGS`` with ``LRS_URL``/``LRS_TOKEN`` set; stdin is a pipe (not a terminal)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LRS_")}
     env.update({"LRS_URL": url} if url else {})
     env.update({"LRS_TOKEN": token} if token else {})
     proc = subprocess.run(
-        [sys.executable, "-m", "service", *args],
+        [sys.executable, "-m", "lrserve", *args],
         cwd=REPO,
         env=env,
         input=stdin if stdin is not None else "",
@@ -52,7 +51,7 @@ def lrs_at_terminal(*args: str, answer: str, url: str, token: str) -> Run:
     main, child = pty.openpty()
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "service", *args],
+            [sys.executable, "-m", "lrserve", *args],
             cwd=REPO,
             env=env,
             stdin=child,

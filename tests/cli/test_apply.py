@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from service.cli import main
-from service.client import Client
+from lrserve.cli import main
+from lrserve.client import Client
 
 from ..api.conftest import ADMIN, Server, free_port
 from .conftest import Terminal, fresh, lrs, lrs_at_terminal

@@ -1,4 +1,4 @@
-"""``lrs eval``: tables computed locally, exactly ``service.evaluate``'s numbers, in chunks, with errors
+"""``lrs eval``: tables computed locally, exactly ``lrserve.evaluate``'s numbers, in chunks, with errors
 people can act on."""
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from service import evaluate
-from service._cli.evaluate import step_range
-from service.cli import main
+from lrserve import evaluate
+from lrserve._cli.evaluate import step_range
+from lrserve.cli import main
 
 from .conftest import lrs
 

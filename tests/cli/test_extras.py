@@ -1,5 +1,5 @@
 """Optional dependencies: ``lrs --help`` imports none of them, each command imports only what it needs,
-and a missing one is named with the extra that installs it (``lrs[cli]``)."""
+and a missing one is named with the extra that installs it (``lrserve[cli]``)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from service.client import Client
+from lrserve.client import Client
 
 from ..api.conftest import REPO, Server
 from .conftest import fresh
 
-#: What a command may import only when it needs it (numpy comes with ``service`` itself).
+#: What a command may import only when it needs it (numpy comes with ``lrserve`` itself).
 HEAVY = ["httpx", "pydantic", "yaml", "tqdm", "fastapi", "uvicorn"]
 
 RUN = r"""
@@ -32,7 +31,7 @@ class Block(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, Block())
-from service.cli import main
+from lrserve.cli import main
 
 try:
     code = main(sys.argv[3:])
@@ -82,7 +81,7 @@ def test_eval_without_pydantic_names_the_extra(tmp_path: Path) -> None:
     assert result["code"] == 2 and out == ""
     assert (
         err
-        == "lrs eval: lrs eval needs the package 'pydantic', which is not installed: pip install 'lrs[cli]'"
+        == "lrs eval: lrs eval needs the package 'pydantic', which is not installed: pip install 'lrserve[cli]'"
     )
 
 
@@ -97,7 +96,7 @@ def test_eval_without_yaml_reads_json_and_names_the_extra_for_yaml(tmp_path: Pat
     assert err.startswith(
         f"lrs eval: reading {spec} as YAML (as JSON: Expecting value: line 1 column 1 (char 0)) "
     )
-    assert err.endswith("needs the package 'yaml', which is not installed: pip install 'lrs[cli]'")
+    assert err.endswith("needs the package 'yaml', which is not installed: pip install 'lrserve[cli]'")
 
 
 @pytest.mark.parametrize("asked", [False, True])
@@ -109,7 +108,7 @@ def test_eval_without_tqdm_has_no_bar_unless_one_is_asked_for(tmp_path: Path, as
         assert result["code"] == 2 and out == ""
         assert (
             err
-            == "lrs eval: the progress bar needs the package 'tqdm', which is not installed: pip install 'lrs[cli]'"
+            == "lrs eval: the progress bar needs the package 'tqdm', which is not installed: pip install 'lrserve[cli]'"
         )
     else:
         assert (result["code"], out, err) == (0, "step,lr\n0,0.1\n1,0.1\n", "")

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from service import compile_spec, to_native
-from service.plot import curve, extent
+from lrserve import compile_spec, to_native
+from lrserve.plot import curve, extent
 
 from .conftest import lrs
 

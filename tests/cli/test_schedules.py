@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from service._cli.schedules import NAME_PATTERN
-from service.api._models import NAME_PATTERN as SERVER_NAME_PATTERN
-from service.cli import main
-from service.client import Client
+from lrserve._cli.schedules import NAME_PATTERN
+from lrserve.api._models import NAME_PATTERN as SERVER_NAME_PATTERN
+from lrserve.cli import main
+from lrserve.client import Client
 
 from ..api.conftest import ADMIN, Server, free_port
 from .conftest import fresh, lrs

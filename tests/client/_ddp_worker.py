@@ -19,10 +19,9 @@ from typing import Any
 
 import torch
 import torch.distributed as dist
+from lrserve.client import Status
+from lrserve.client.torch import RemoteLRScheduler
 from torch.nn.parallel import DistributedDataParallel
-
-from service.client import Status
-from service.client.torch import RemoteLRScheduler
 
 
 def wait_for(path: Path, seconds: float) -> None:

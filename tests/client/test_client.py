@@ -14,9 +14,8 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-
-from service import evaluate
-from service.client import (
+from lrserve import evaluate
+from lrserve.client import (
     APIError,
     AsyncClient,
     AuthError,

@@ -12,7 +12,7 @@ import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "jax")  # Keras 3 needs a backend before it is imported
 
-from service import evaluate
+from lrserve import evaluate
 
 from ..api.conftest import ADMIN, REPO, Server
 

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "jax")  # before keras is imported anywhere
 
-from service import evaluate
-from service.client import Client, RemoteSchedule
+from lrserve import evaluate
+from lrserve.client import Client, RemoteSchedule
 
 from ..api.conftest import ADMIN, Server
 
@@ -36,7 +36,7 @@ def expected(steps: np.ndarray) -> np.ndarray:
 def test_optax_schedule_is_jittable_and_exact(server: Server, name: str) -> None:
     jax = pytest.importorskip("jax")
     optax = pytest.importorskip("optax")
-    from service.client.optax import schedule_fn
+    from lrserve.client.optax import schedule_fn
 
     with RemoteSchedule(server.url, name, background=False) as remote:
         schedule = schedule_fn(remote, total_steps=200)
@@ -62,7 +62,7 @@ def test_keras_schedule_trains_saves_and_loads_without_the_server(
     server: Server, name: str, tmp_path: os.PathLike[str]
 ) -> None:
     keras = pytest.importorskip("keras")
-    from service.client.keras import RemoteLearningRateSchedule
+    from lrserve.client.keras import RemoteLearningRateSchedule
 
     lr = RemoteLearningRateSchedule(server.url, name, total_steps=200)
     steps = np.arange(0, 230, 7)

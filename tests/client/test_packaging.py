@@ -1,4 +1,4 @@
-"""``pip install 'lrs[client]'`` is enough for a trainer: the client needs httpx and numpy alone.
+"""``pip install 'lrserve[client]'`` is enough for a trainer: the client needs httpx and numpy alone.
 
 The installed metadata says so, and a fresh interpreter in which every other installed package is made
 unimportable fetches a schedule of a library dialect, with a revision, from a real server and evaluates it
@@ -14,9 +14,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from lrserve import evaluate
 from packaging.requirements import Requirement
-
-from service import evaluate
 
 from ..api.conftest import ADMIN, Server
 
@@ -42,7 +41,7 @@ def test_the_core_needs_numpy_and_the_client_extra_adds_httpx_alone() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert _names(project["dependencies"]) == {"numpy"}
     assert _names(project["optional-dependencies"]["client"]) == {"httpx"}
-    installed = md.requires("lrs") or []
+    installed = md.requires("lrserve") or []
     assert _names([r for r in installed if "extra" not in r]) == {"numpy"}
 
 
@@ -68,7 +67,7 @@ def _modules_outside(allowed: set[str]) -> list[str]:
     for module, dists in md.packages_distributions().items():
         if not any(d.lower().replace("_", "-") in allowed for d in dists):
             blocked.add(module)
-    return sorted(blocked - {"service"})
+    return sorted(blocked - {"lrserve"})
 
 
 RUN = r"""
@@ -86,21 +85,21 @@ class Block(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, Block())
-from service.client import RemoteSchedule
+from lrserve.client import RemoteSchedule
 
 out = {}
 with RemoteSchedule(sys.argv[2], sys.argv[3], background=False) as remote:
     out["lr"] = [remote.lr(s) for s in range(400)]
     out["revisions"] = [remote.revision_at(s) for s in (0, 199, 200)]
-import service
+import lrserve
 
-for name, module in (("torch", "service.client.torch"), ("server", "service.api")):
+for name, module in (("torch", "lrserve.client.torch"), ("server", "lrserve.api")):
     try:
         __import__(module)
     except ModuleNotFoundError as exc:
         out[name] = str(exc)
 try:
-    service.evaluate
+    lrserve.evaluate
 except ModuleNotFoundError as exc:
     out["evaluate"] = str(exc)
 out["loaded"] = sorted({m.split(".")[0] for m in set(sys.modules) - at_start} & blocked)
@@ -109,7 +108,7 @@ print(json.dumps(out))
 
 
 def test_the_client_fetches_and_evaluates_with_httpx_and_numpy_alone(server: Server) -> None:
-    from service.client import Client
+    from lrserve.client import Client
 
     with Client(server.url, ADMIN) as client:
         client.put_schedule("pkg", ONE_CYCLE)
@@ -131,6 +130,6 @@ def test_the_client_fetches_and_evaluates_with_httpx_and_numpy_alone(server: Ser
     want = [*evaluate(ONE_CYCLE, range(200)), *evaluate(KERAS, range(200, 400))]
     assert out["lr"] == want  # exactly: the same core, compiled from the server's native translations
     assert out["revisions"] == [1, 1, 2]
-    assert "pip install 'lrs[spec]'" in out["evaluate"] and "pydantic" in out["evaluate"]
-    assert "pip install 'lrs[torch]'" in out["torch"]
-    assert "pip install 'lrs[server]'" in out["server"]
+    assert "pip install 'lrserve[spec]'" in out["evaluate"] and "pydantic" in out["evaluate"]
+    assert "pip install 'lrserve[torch]'" in out["torch"]
+    assert "pip install 'lrserve[server]'" in out["server"]

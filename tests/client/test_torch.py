@@ -18,9 +18,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from service import evaluate  # noqa: E402
-from service.client import Client, ConflictError, RemoteSchedule, Status  # noqa: E402
-from service.client.torch import RemoteLRScheduler  # noqa: E402
+from lrserve import evaluate  # noqa: E402
+from lrserve.client import Client, ConflictError, RemoteSchedule, Status  # noqa: E402
+from lrserve.client.torch import RemoteLRScheduler  # noqa: E402
 
 from ..api.conftest import ADMIN, REPO, Server, free_port  # noqa: E402
 

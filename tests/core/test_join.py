@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from service import StepError, compile_spec, evaluate, evaluate_one
+from lrserve import StepError, compile_spec, evaluate, evaluate_one
 
 
 def _middle_one_cycle(total_steps: int) -> dict[str, object]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-
-from service import compile_spec
+from lrserve import compile_spec
 
 
 def test_tanh_restarts_paths_agree_below_a_decayed_peak() -> None:
@@ -28,7 +27,7 @@ def test_tanh_restarts_paths_agree_below_a_decayed_peak() -> None:
 
 def test_blocked_evaluation_equals_one_pass_across_block_boundaries() -> None:
     """Restarts and cyclic evaluate in blocks of BLOCK steps; crossing blocks changes nothing."""
-    from service.core import BLOCK
+    from lrserve.core import BLOCK
 
     specs = [
         {

@@ -6,9 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import MAX_STEP, StepError
-from service.core import as_steps
+from lrserve import MAX_STEP, StepError
+from lrserve.core import as_steps
 
 
 @pytest.mark.parametrize(

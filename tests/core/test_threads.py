@@ -6,9 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import StepError, compile_spec
-from service.core import MIN_STEPS_PER_THREAD, evaluate
+from lrserve import StepError, compile_spec
+from lrserve.core import MIN_STEPS_PER_THREAD, evaluate
 
 SPECS: list[dict[str, Any]] = [
     {"kind": "warmup_cosine", "base_lr": 3e-4, "warmup_steps": 1000, "decay_steps": 400_000, "min_lr": 1e-7},

@@ -15,8 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import SpecError, StepError, compile_spec, evaluate, evaluate_one, parse_spec, to_native
+from lrserve import SpecError, StepError, compile_spec, evaluate, evaluate_one, parse_spec, to_native
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from service import SpecError, StepError, compile_spec, evaluate, evaluate_one, parse_spec, to_native
+from lrserve import SpecError, StepError, compile_spec, evaluate, evaluate_one, parse_spec, to_native
 
 from .reference import check_case, load_cases
 

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from service import SpecError, evaluate, evaluate_one, parse_spec, to_native
-from service.specs.native import Sequence
+from lrserve import SpecError, evaluate, evaluate_one, parse_spec, to_native
+from lrserve.specs.native import Sequence
 
 from .reference import check_case, load_cases
 

@@ -29,9 +29,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import SpecError, evaluate, parse_spec, to_native
-from service.specs import native as n
+from lrserve import SpecError, evaluate, parse_spec, to_native
+from lrserve.specs import native as n
 
 from .reference import check_case, load_cases
 

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from service import evaluate
+from lrserve import evaluate
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -278,7 +277,7 @@ def test_cosine_annealing_fixed_example() -> None:
 def test_every_native_kind_is_checked_against_a_library() -> None:
     checked = {spec["kind"] for spec, *_ in PAIRS}
     checked |= {s["kind"] for spec, *_ in PAIRS if spec["kind"] == "sequence" for s in spec["schedules"]}
-    from service.core import BUILDERS
+    from lrserve.core import BUILDERS
 
     every = set(BUILDERS)
     missing = every - checked

@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 import pytest
-
-from service import MAX_DEPTH, SpecError, parse_spec
-from service.specs import MAX_ITEMS
+from lrserve import MAX_DEPTH, SpecError, parse_spec
+from lrserve.specs import MAX_ITEMS
 
 COSINE = {"kind": "cosine_annealing", "base_lr": 0.1, "t_max": 10}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from service.store import SQLiteStore
+from lrserve.store import SQLiteStore
 
 
 def main() -> None:

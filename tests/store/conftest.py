@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from service.store import SQLiteStore, Store, _postgres, _sqlite
+from lrserve.store import SQLiteStore, Store, _postgres, _sqlite
 
 POSTGRES_URL = os.environ.get("LRS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

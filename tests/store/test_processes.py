@@ -15,8 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from service.store import PromiseBroken, SQLiteStore
+from lrserve.store import PromiseBroken, SQLiteStore
 
 from .conftest import guard_violations
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from service.store import (
+from lrserve.store import (
     AlreadyExists,
     NotFound,
     PostgresStore,
@@ -664,7 +663,7 @@ def test_a_missing_psycopg_names_the_packages_to_install(monkeypatch: pytest.Mon
 
 
 def test_importing_the_store_package_does_not_import_psycopg() -> None:
-    code = "import sys, service.store; print('psycopg' in sys.modules, 'psycopg_pool' in sys.modules)"
+    code = "import sys, lrserve.store; print('psycopg' in sys.modules, 'psycopg_pool' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True, timeout=60

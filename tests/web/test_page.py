@@ -18,10 +18,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from lrserve import evaluate, to_native
+from lrserve.client import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from service import evaluate, to_native
-from service.client import Client
 
 from ..api.conftest import ADMIN, Server
 

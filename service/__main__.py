@@ -1,7 +1,0 @@
-"""``python -m service`` is the ``lrs`` command."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())

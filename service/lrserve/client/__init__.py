@@ -1,0 +1,42 @@
+"""The trainer's side: an HTTP client, and :class:`RemoteSchedule`, a named schedule evaluated locally.
+
+Needs only httpx and numpy (``pip install 'lrserve[client]'``): the server sends each revision's native
+translation, which the numpy core compiles. Framework adapters live in submodules that import their
+framework: ``lrserve.client.torch`` (PyTorch, Lightning, Hugging Face ``Trainer``), ``lrserve.client.keras``
+and ``lrserve.client.optax``.
+"""
+
+try:
+    import httpx  # noqa: F401
+except ModuleNotFoundError as exc:
+    from .._extras import missing_extra
+
+    raise missing_extra(exc, "client", "lrserve.client") from exc
+
+from ._http import (
+    APIError,
+    AsyncClient,
+    AuthError,
+    BadRequestError,
+    Client,
+    ConflictError,
+    NotFoundError,
+    PreconditionError,
+    UnavailableError,
+)
+from ._remote import RemoteSchedule, ScheduleCopy, Status
+
+__all__ = [
+    "APIError",
+    "AsyncClient",
+    "AuthError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "NotFoundError",
+    "PreconditionError",
+    "RemoteSchedule",
+    "ScheduleCopy",
+    "Status",
+    "UnavailableError",
+]

@@ -1,0 +1,216 @@
+"""Named schedules and their revisions: the records, the errors, and the interface every backend implements.
+
+Errors (all :class:`~lrserve.core.LRSError`, mapped to HTTP in one place, ``lrserve/api/_errors.py``)::
+
+    StoreError
+    ├── NotFound            no schedule of that name (404)
+    ├── AlreadyExists       create of a name that exists (409)
+    ├── Stale               If-Match names an older version (412)
+    ├── PromiseBroken       a revision would change a step already promised (409)
+    └── Unavailable         the database cannot be reached or is busy past its timeout (503)
+
+A schedule's history is a list of revisions. Revision 1 is effective from step 0; revision ``k`` is
+effective from its ``effective_from_step`` on, evaluated at the absolute step, until a later revision
+takes over (:func:`timeline`). The store also keeps, per schedule, the highest step it has *promised*
+(``promised``; -1 before any): a revision effective at or before it is refused unless forced, so every
+rank that was given the LR of a step keeps getting the same LR for it.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Any
+
+from .._engine import compile_spec
+from ..core import History, LRSError, join_history
+
+__all__ = [
+    "AlreadyExists",
+    "NotFound",
+    "PromiseBroken",
+    "Revision",
+    "ScheduleRecord",
+    "ScheduleSummary",
+    "Stale",
+    "Store",
+    "StoreError",
+    "Unavailable",
+    "breaks_promise",
+    "compile_history",
+    "timeline",
+]
+
+
+class StoreError(LRSError):
+    """Base class of the store's errors."""
+
+
+class NotFound(StoreError, LookupError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"no schedule named {name!r}")
+
+
+class AlreadyExists(StoreError):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"a schedule named {name!r} already exists")
+
+
+class Stale(StoreError):
+    """The caller's If-Match does not name the current version."""
+
+    def __init__(self, name: str, current: int) -> None:
+        self.name, self.current = name, current
+        super().__init__(f'schedule {name!r} has changed: its current ETag is "{current}"')
+
+
+class Unavailable(StoreError):
+    """The database did not answer (connection lost, locked past the busy timeout, pool exhausted)."""
+
+
+class PromiseBroken(StoreError):
+    """A change would alter the LR of a step the server has already promised to some rank."""
+
+    def __init__(self, name: str, promised: int, effective_from_step: int) -> None:
+        self.name, self.promised, self.effective_from_step = name, promised, effective_from_step
+        self.smallest_allowed_step = promised + 1
+        super().__init__(
+            f"steps up to {promised} of schedule {name!r} have already been served; a revision must take "
+            f"effect at step {promised + 1} or later (got {effective_from_step}), or be forced"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    number: int
+    effective_from_step: int
+    spec: dict[str, Any]
+    created_at: str
+    comment: str
+    forced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSummary:
+    name: str
+    description: str
+    version: int
+    revisions: int
+    promised: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRecord:
+    name: str
+    description: str
+    #: The ETag: a store-wide counter taken by every change, so never reused, even by a name deleted
+    #: and created again.
+    version: int
+    #: The highest step promised to any reader; -1 before any.
+    promised: int
+    revisions: tuple[Revision, ...]
+    created_at: str
+    updated_at: str
+
+    @property
+    def current(self) -> Revision:
+        return self.revisions[-1]
+
+
+def breaks_promise(name: str, promised: int, from_step: int, force: bool) -> bool:
+    """Whether a revision from ``from_step`` changes a step already promised (``<= promised``): refused
+    with :class:`PromiseBroken` unless ``force``; the answer is recorded as the revision's ``forced``."""
+    breaks = from_step <= promised
+    if breaks and not force:
+        raise PromiseBroken(name, promised, from_step)
+    return breaks
+
+
+def timeline(revisions: tuple[Revision, ...] | list[Revision]) -> list[tuple[int, Revision]]:
+    """The effective pieces of a history, as ``(from_step, revision)`` sorted by step.
+
+    Each revision replaces, from its ``effective_from_step`` on, whatever earlier revisions said there
+    (a forced revision may start before a later one did; it then overrides that one too).
+    """
+    pieces: list[tuple[int, Revision]] = []
+    for rev in revisions:
+        start = rev.effective_from_step
+        while pieces and pieces[-1][0] >= start:
+            pieces.pop()
+        pieces.append((start, rev))
+    return pieces
+
+
+def compile_history(revisions: tuple[Revision, ...] | list[Revision]) -> History:
+    """Compile a history as one schedule over absolute steps (see :func:`~lrserve.core.join_history`)."""
+    return join_history([(start, rev.number, compile_spec(rev.spec)) for start, rev in timeline(revisions)])
+
+
+class Store(abc.ABC):
+    """What the service needs from a database. Every method is atomic; writes are durable on return.
+
+    ``if_match`` is the version the caller last saw (None: no precondition); a mismatch raises
+    :class:`Stale`. Specs are stored as the JSON the user sent (a dialect spec stays a dialect spec).
+    """
+
+    @abc.abstractmethod
+    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
+        """A new schedule whose revision 1 is ``spec`` from step 0. Raises AlreadyExists."""
+
+    @abc.abstractmethod
+    def replace(
+        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
+    ) -> ScheduleRecord:
+        """Set the description, and when ``spec`` differs from the current one, add a revision effective
+        from step 0 (which breaks any promise: refused unless ``force``)."""
+
+    @abc.abstractmethod
+    def add_revision(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        effective_from_step: int,
+        comment: str,
+        *,
+        if_match: int | None,
+        force: bool,
+    ) -> ScheduleRecord:
+        """Append a revision; refused with PromiseBroken if ``effective_from_step <= promised``, unless
+        ``force`` (then recorded as forced)."""
+
+    @abc.abstractmethod
+    def get(self, name: str) -> ScheduleRecord:
+        """The schedule with its whole history. Raises NotFound."""
+
+    @abc.abstractmethod
+    def list(self, *, after: str | None, limit: int) -> list[ScheduleSummary]:
+        """Schedules in name order, starting after ``after`` (keyset paging)."""
+
+    @abc.abstractmethod
+    def delete(self, name: str, *, if_match: int | None) -> None:
+        """Remove a schedule and its history. Raises NotFound / Stale."""
+
+    @abc.abstractmethod
+    def promise(self, name: str, step: int) -> tuple[int, int]:
+        """Record that steps up to ``step`` have been served; returns ``(version, promised)`` as of the
+        same transaction, so a reader can tell whether its cached copy is current. Raises NotFound."""
+
+    @abc.abstractmethod
+    def versions(self) -> dict[str, int]:
+        """Every schedule's current version (for keeping caches of other processes in step)."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """How many schedules there are."""
+
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections."""
