@@ -12,11 +12,11 @@ import typing as _typing
 from importlib.metadata import version as _metadata_version
 
 from ._extras import missing_extra as _missing_extra
-from .core import MAX_STEP, LRSError, Schedule, StepError
+from .core import LRSError, Schedule, StepError
+from .limits import MAX_DEPTH, MAX_STEP
 
 if _typing.TYPE_CHECKING:
     from ._engine import (
-        MAX_DEPTH,
         Spec,
         SpecError,
         compile_spec,
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 _ENGINE = frozenset(
-    ("MAX_DEPTH", "Spec", "SpecError", "compile_spec", "evaluate", "evaluate_one", "parse_spec", "to_native")
+    ("Spec", "SpecError", "compile_spec", "evaluate", "evaluate_one", "parse_spec", "to_native")
 )
 
 
@@ -54,7 +54,7 @@ def __getattr__(name: str) -> _typing.Any:
         try:
             from . import _engine
         except ModuleNotFoundError as exc:
-            raise _missing_extra(exc, "spec", f"service.{name}") from exc
+            raise _missing_extra(exc, "spec", f"lrserve.{name}") from exc
 
         value = getattr(_engine, name)
         globals()[name] = value

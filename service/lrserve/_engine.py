@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union, cast
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -11,11 +11,10 @@ from . import core
 from .core import FloatArray, LRSError
 from .dialects import DIALECT_MEMBERS
 from .dialects._base import DialectSpec
-from .specs import native as n
-from .specs._base import SpecModel
+from .limits import MAX_DEPTH
+from .specs.native import NATIVE_MEMBERS, NativeSpec
 
 __all__ = [
-    "MAX_DEPTH",
     "Spec",
     "SpecError",
     "check_depth",
@@ -28,39 +27,18 @@ __all__ = [
     "to_native",
 ]
 
-#: The deepest nesting of schedules inside schedules (sequence, product, SequentialLR, join_schedules).
-MAX_DEPTH = 8
-
-_NATIVE_MEMBERS: tuple[type[SpecModel], ...] = (
-    n.Constant,
-    n.Step,
-    n.MultiStep,
-    n.Exponential,
-    n.Linear,
-    n.Transition,
-    n.Polynomial,
-    n.PiecewiseConstant,
-    n.PiecewiseLinear,
-    n.PiecewiseCosine,
-    n.InverseTime,
-    n.InverseSqrt,
-    n.CosineAnnealing,
-    n.WarmupCosine,
-    n.WarmupStableDecay,
-    n.CosineRestarts,
-    n.OneCycle,
-    n.Cyclic,
-    n.Sequence,
-    n.Product,
-)
-
-_MEMBERS: tuple[Any, ...] = (*_NATIVE_MEMBERS, *DIALECT_MEMBERS)
-#: Every spec: one tagged union on ``kind`` (a dialect member is itself a union on ``name``).
-if TYPE_CHECKING:
-    Spec: TypeAlias = Any
+#: Every spec: one tagged union on ``kind``, the native kinds (``NativeSpec``'s members, flattened into
+#: this union) and each library's dialect (itself a union on ``name``).
+if TYPE_CHECKING:  # each dialect entry is a DialectSpec; the runtime union is the precise one
+    Spec: TypeAlias = NativeSpec | DialectSpec
 else:
-    Spec: TypeAlias = Annotated[Union[_MEMBERS], Field(discriminator="kind")]  # noqa: UP007
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(Spec)
+    Spec: TypeAlias = Annotated[
+        Union[(*NATIVE_MEMBERS, *DIALECT_MEMBERS)],
+        Field(discriminator="kind"),
+    ]
+_ADAPTER: TypeAdapter[Spec] = TypeAdapter(Spec)
+#: What :func:`parse_spec` takes as already parsed.
+_PARSED: tuple[type, ...] = (*NATIVE_MEMBERS, DialectSpec)
 
 
 class SpecError(LRSError, ValueError):
@@ -135,13 +113,13 @@ def check_depth(data: Any) -> None:
         )
 
 
-def parse_spec(data: Any) -> Any:
+def parse_spec(data: Any) -> Spec:
     """Validate a spec given as a dict, JSON text/bytes, or an already parsed spec model.
 
     Raises :class:`SpecError` naming every invalid field.
     """
-    if isinstance(data, SpecModel):
-        return data
+    if isinstance(data, _PARSED):
+        return cast("Spec", data)
     try:
         if isinstance(data, str | bytes | bytearray):
             import json
@@ -157,10 +135,10 @@ def parse_spec(data: Any) -> Any:
         raise SpecError([{"loc": [], "msg": f"not valid JSON: {exc}", "type": "json_invalid"}]) from None
 
 
-def to_native(spec: Any) -> Any:
+def to_native(spec: Any) -> NativeSpec:
     """The spec in the native language (a dialect entry's translation; a native spec unchanged)."""
-    spec = parse_spec(spec)
-    return spec.native() if isinstance(spec, DialectSpec) else spec
+    parsed = parse_spec(spec)
+    return parsed.native() if isinstance(parsed, DialectSpec) else parsed
 
 
 def native_data(spec: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 from lrserve.cli import main
 from lrserve.client import Client
 
-from ..api.conftest import ADMIN, Server, free_port
+from .._server import ADMIN, Server, free_port
 from .conftest import Terminal, fresh, lrs, lrs_at_terminal
 
 SpecFile = Callable[[str, str], Path]
@@ -37,12 +37,12 @@ def etags(client: Client, *names: str) -> list[str | None]:
     out = []
     for name in names:
         body = client.get_schedule(name) if name in _names(client) else None
-        out.append(body["etag"] if body else None)
+        out.append(body.etag if body else None)
     return out
 
 
 def _names(client: Client) -> set[str]:
-    return {s["name"] for s in client.list_schedules(limit=1000)["items"]}
+    return {s.name for s in client.list_schedules(limit=1000).items}
 
 
 def test_apply_creates_then_a_second_apply_changes_nothing(
@@ -67,8 +67,8 @@ def test_apply_creates_then_a_second_apply_changes_nothing(
     assert f"created {a} (revision 1)\ncreated {b} (revision 1)\n" in run.out
     body = client.get_schedule(a)
     assert body is not None
-    assert body["description"] == "ResNet-50, 90 epochs"
-    assert body["schedule"] == {
+    assert body.description == "ResNet-50, 90 epochs"
+    assert body.schedule == {
         "kind": "warmup_cosine",
         "base_lr": 0.4,
         "warmup_steps": 500,
@@ -91,7 +91,7 @@ def test_a_json_file_without_the_schedules_key(server: Server, client: Client, s
     )
     assert lrs("apply", "-f", str(path), "-y", url=server.url, token=ADMIN).code == 0
     body = client.get_schedule(name)
-    assert body is not None and body["schedule"] == {
+    assert body is not None and body.schedule == {
         "kind": "constant",
         "lr": 1e-5,
     }  # JSON's 1e-5 is a number
@@ -132,7 +132,7 @@ def test_yes_at_the_question_applies(server: Server, client: Client, existing: t
     assert run.code == 0, run.err
     assert f"replaced {name}: revision 2 from step 0" in run.out
     body = client.get_schedule(name)
-    assert body is not None and body["schedule"]["base_lr"] == 0.3 and body["revision"] == 2
+    assert body is not None and body.schedule["base_lr"] == 0.3 and body.revision == 2
 
 
 def test_without_a_terminal_it_needs_yes(server: Server, client: Client, existing: tuple[str, Path]) -> None:
@@ -161,7 +161,7 @@ def test_a_description_alone_changes_no_revision(server: Server, client: Client,
     assert run.out.startswith(f"~ describe {name}: description\n")
     assert "    -description: old\n    +description: new\n" in run.out
     body = client.get_schedule(name)
-    assert body is not None and (body["description"], body["revision"]) == ("new", 1)
+    assert body is not None and (body.description, body.revision) == ("new", 1)
 
 
 def test_effective_from_step_posts_a_revision(server: Server, client: Client, spec_file: SpecFile) -> None:
@@ -181,10 +181,10 @@ def test_effective_from_step_posts_a_revision(server: Server, client: Client, sp
     assert f"revised {name}: revision 2 from step 1000, and its description" in run.out
     body = client.get_schedule(name)
     assert body is not None
-    assert body["timeline"] == [{"from_step": 0, "revision": 1}, {"from_step": 1000, "revision": 2}]
-    assert body["revisions"][1]["comment"] == "lower it"
-    assert body["description"] == "flat, then lower"
-    assert client.lr(name, 999)["lr"] == 0.1 and client.lr(name, 1000)["lr"] == 0.01
+    assert [(p.from_step, p.revision) for p in body.timeline] == [(0, 1), (1000, 2)]
+    assert body.revisions[1].comment == "lower it"
+    assert body.description == "flat, then lower"
+    assert client.lr(name, 999).lr == 0.1 and client.lr(name, 1000).lr == 0.01
     again = lrs("apply", "-f", str(path), "--yes", url=server.url, token=ADMIN)
     assert again.code == 0 and again.out.startswith(f"= unchanged {name}\n")
     history = lrs("history", name, url=server.url)
@@ -195,7 +195,7 @@ def test_a_change_to_served_steps_is_refused_with_the_smallest_allowed_step(
     server: Server, client: Client, existing: tuple[str, Path], spec_file: SpecFile
 ) -> None:
     name, path = existing
-    assert client.lr(name, 500)["step"] == 500  # the server promised steps up to 500
+    assert client.lr(name, 500).step == 500  # the server promised steps up to 500
     [before] = etags(client, name)
     run = lrs("apply", "-f", str(path), "--yes", url=server.url, token=ADMIN)
     assert run.code == 1
@@ -219,7 +219,7 @@ def test_a_change_to_served_steps_is_refused_with_the_smallest_allowed_step(
     assert run.code == 0, run.err
     assert "(forced: steps up to 500 were served)" in run.out
     body = client.get_schedule(name)
-    assert body is not None and body["revisions"][-1]["forced"] is True
+    assert body is not None and body.revisions[-1].forced is True
 
 
 def test_a_promise_made_while_asking_is_a_readable_refusal(
@@ -241,7 +241,7 @@ def test_a_promise_made_while_asking_is_a_readable_refusal(
     assert "steps up to 2000 have already been served" in err and "`effective_from_step: 2001`" in err
     assert err.endswith("\n  nothing was changed\n")
     body = client.get_schedule(name)
-    assert body is not None and body["revision"] == 1
+    assert body is not None and body.revision == 1
 
 
 def test_a_concurrent_change_is_never_overwritten(
@@ -262,7 +262,7 @@ def test_a_concurrent_change_is_never_overwritten(
     err = capsys.readouterr().err
     assert f"lrs: {name} was changed by someone else since this plan was made, so it was left as it is" in err
     body = client.get_schedule(name)
-    assert body is not None and (body["schedule"], body["description"]) == (
+    assert body is not None and (body.schedule, body.description) == (
         {"kind": "constant", "lr": 0.5},
         "theirs",
     )
@@ -337,3 +337,12 @@ def test_a_server_that_is_down(spec_file: SpecFile) -> None:
     run = lrs("apply", "-f", str(path), "--yes", url=url, token=ADMIN)
     assert (run.code, run.out) == (1, "")
     assert run.err == f"lrs: cannot reach {url} (is `lrs serve` running? set --url or LRS_URL)\n"
+
+
+def test_yaml_floats_are_numbers_as_in_yaml_1_2(server: Server, client: Client, spec_file: SpecFile) -> None:
+    name = fresh()
+    path = spec_file("floats.yaml", f"{name}:\n  schedule: {{kind: constant, lr: 1e-5}}\n")  # YAML 1.1: text
+    run = lrs("apply", "-f", str(path), "--yes", url=server.url, token=ADMIN)
+    assert run.code == 0, run.err
+    body = client.get_schedule(name)
+    assert body is not None and body.schedule == {"kind": "constant", "lr": 1e-5}

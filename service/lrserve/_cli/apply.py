@@ -1,11 +1,12 @@
 """``lrs apply -f FILE``: make named schedules on a server what a file declares, after showing the diff.
 
-The file is the server's ``LRS_SCHEDULES_FILE`` (a mapping of names to ``{schedule, description,
-force}``, optionally under a top-level ``schedules:`` key; YAML or JSON), where an entry may also say
-``effective_from_step: N`` (and a ``comment``): a changed spec is then added as a revision in force from
-step N on, keeping the steps before N as they were, instead of replacing the spec from step 0.
+The file is the server's ``LRS_SCHEDULES_FILE``, read by the same reader with the same rules
+(``lrserve._schedules_file``): a mapping of names to ``{schedule, description, force,
+effective_from_step, comment}``, optionally under a top-level ``schedules:`` key; YAML or JSON. With
+``effective_from_step: N`` a changed spec is added as a revision in force from step N on, keeping the
+steps before N as they were, instead of replacing the spec from step 0.
 
-Each entry is planned against what the server holds::
+Each entry is planned against what the server holds (:func:`lrserve._schedules_file.plan`)::
 
     create       no schedule of that name: PUT it
     unchanged    same spec (the latest revision) and description: nothing to send, so a second apply
@@ -28,37 +29,24 @@ import difflib
 import sys
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from .._extras import missing_extra
+from .._schedules_file import Action, Entry, SchedulesFileError, load, plan, promise_refusal, read_entries
 from . import files
 from .errors import SERVER, USAGE, Failure, explain, field_lines, talking_to
-from .schedules import NAME_PATTERN, connect, is_name, server_options
+from .schedules import connect, server_options
 from .term import Progress, ask, colour, is_tty, pretty
 
 if TYPE_CHECKING:
     from ..client import APIError, Client
+    from ..client._types import ScheduleDocument
     from . import Commands
 
-__all__ = ["Change", "Entry", "add_parser", "plan", "read_entries"]
+__all__ = ["Change", "add_parser", "plan_changes", "read_file"]
 
 #: From this many entries on, planning and applying show a progress bar (on a terminal).
 PROGRESS_FROM = 10
-
-FIELDS = ("schedule", "description", "force", "effective_from_step", "comment")
-Action = Literal["create", "unchanged", "describe", "replace", "revise"]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One named schedule as the file declares it."""
-
-    name: str
-    spec: dict[str, Any]
-    description: str
-    force: bool
-    effective_from_step: int | None
-    comment: str
 
 
 @dataclass(frozen=True)
@@ -67,7 +55,7 @@ class Change:
 
     entry: Entry
     action: Action
-    current: dict[str, Any] | None
+    current: ScheduleDocument | None
     #: Why the server would refuse it (it changes steps already served), found while planning.
     refusal: str | None = None
 
@@ -90,82 +78,28 @@ def add_parser(sub: Commands) -> None:
 # -- the file -------------------------------------------------------------------------------------------
 
 
-def read_entries(data: Any, label: str) -> list[Entry]:
-    """The entries of a schedules file, each checked (the spec validated): :class:`Failure` otherwise."""
-    entries = data.get("schedules", data) if isinstance(data, dict) else None
-    if not isinstance(entries, dict):
-        raise Failure(f"{label}: expected a mapping of schedule names to entries", USAGE)
+def read_file(path: str) -> tuple[list[Entry], str]:
+    """The entries of the schedules file ``path`` (``-``: standard input), each checked (the spec
+    validated), and the file's name for messages: :class:`Failure` otherwise."""
+    text, label = files.read_text(path)
     try:
-        from .. import _engine
-        from ..core import MAX_STEP
+        return read_entries(load(text, label), label, comment=f"lrs apply {PurePath(label).name}"), label
     except ModuleNotFoundError as exc:
         raise missing_extra(exc, "cli", "lrs apply") from exc
-    out = []
-    for name, entry in entries.items():
-        where = f"{label}: schedule {name!r}"
-        if not is_name(name):
-            raise Failure(f"{where}: a name must match {NAME_PATTERN}", USAGE)
-        if not isinstance(entry, dict) or "schedule" not in entry:
-            raise Failure(f"{where}: expected {{schedule: SPEC, description: TEXT}}", USAGE)
-        unknown = set(entry) - set(FIELDS)
-        if unknown:
-            raise Failure(
-                f"{where}: unknown fields {sorted(unknown)} (an entry has {', '.join(FIELDS)})", USAGE
-            )
-        spec = entry["schedule"]
-        if not isinstance(spec, dict):
-            raise Failure(f"{where}: schedule is a spec, a mapping with a kind", USAGE)
-        try:
-            _engine.parse_spec(spec)
-        except _engine.SpecError as exc:
-            raise Failure(f"{where}: invalid spec:", USAGE, field_lines(exc.errors, spec)) from None
-        start = entry.get("effective_from_step")
-        if start is not None and (type(start) is not int or not 0 <= start <= MAX_STEP):
-            raise Failure(f"{where}: effective_from_step is a step, an integer from 0 to 2**53", USAGE)
-        out.append(
-            Entry(
-                name=name,
-                spec=spec,
-                description=str(entry.get("description") or ""),
-                force=bool(entry.get("force")),
-                effective_from_step=start,
-                comment=str(entry.get("comment") or f"lrs apply {PurePath(label).name}"),
-            )
-        )
-    return out
+    except SchedulesFileError as exc:
+        raise Failure(exc.message, USAGE, field_lines(exc.errors, exc.spec)) from None
 
 
 # -- the plan -------------------------------------------------------------------------------------------
 
 
-def _promise_refusal(name: str, promised: int, what: str) -> str:
-    return (
-        f"{name}: steps up to {promised} have already been served, and {what} would change their LR. "
-        f"Set `effective_from_step: {promised + 1}` (or later) in its entry to change it from there on, "
-        f"or `force: true` to change served steps anyway"
-    )
+def _change(entry: Entry, current: ScheduleDocument | None) -> Change:
+    state = None if current is None else (current.schedule, current.description, current.promised_step)
+    action, refusal = plan(entry, state)
+    return Change(entry, action, current, refusal)
 
 
-def _change(entry: Entry, current: dict[str, Any] | None) -> Change:
-    if current is None:
-        return Change(entry, "create", None)
-    same_spec = current["schedule"] == entry.spec
-    if same_spec:
-        action: Action = "unchanged" if current["description"] == entry.description else "describe"
-        return Change(entry, action, current)
-    promised, start = current["promised_step"], entry.effective_from_step
-    if start is None:
-        breaks = promised >= 0 and not entry.force
-        what = "replacing its spec (from step 0)"
-        return Change(
-            entry, "replace", current, _promise_refusal(entry.name, promised, what) if breaks else None
-        )
-    breaks = start <= promised and not entry.force
-    what = f"a revision from step {start}"
-    return Change(entry, "revise", current, _promise_refusal(entry.name, promised, what) if breaks else None)
-
-
-def plan(client: Client, entries: list[Entry], progress: Progress) -> list[Change]:
+def plan_changes(client: Client, entries: list[Entry], progress: Progress) -> list[Change]:
     """Read each schedule (never with ``?step=``: that would promise steps) and decide what to do."""
     from ..client import NotFoundError
 
@@ -188,12 +122,12 @@ def _summary(change: Change) -> str:
     if change.action == "unchanged":
         return "= unchanged " + name
     assert current is not None
-    described = bool(current["description"] != entry.description)
+    described = current.description != entry.description
     if change.action == "describe":
         return colour("~ describe ", "yellow") + f"{name}: description"
-    promised, start = current["promised_step"], entry.effective_from_step or 0
+    promised, start = current.promised_step, entry.effective_from_step or 0
     breaks = start <= promised  # a replacement is from step 0
-    what = f"spec from step {start} on, as revision {len(current['revisions']) + 1}"
+    what = f"spec from step {start} on, as revision {len(current.revisions) + 1}"
     if breaks and entry.force:
         what += f" (forced: steps up to {promised} were served)"
     return colour("~ " + f"{change.action:9}", "yellow") + f"{name}: {what}" + (", description" * described)
@@ -201,13 +135,13 @@ def _summary(change: Change) -> str:
 
 def _diff(change: Change, label: str) -> list[str]:
     entry, current = change.entry, change.current
-    new = pretty({"description": entry.description, "schedule": entry.spec}, sort_keys=True).splitlines()
+    new = pretty({"description": entry.description, "schedule": entry.schedule}, sort_keys=True).splitlines()
     old: list[str] = []
     before = f"{entry.name} (not on the server)"
     if current is not None:
-        was = {"description": current["description"], "schedule": current["schedule"]}
+        was = {"description": current.description, "schedule": dict(current.schedule)}
         old = pretty(was, sort_keys=True).splitlines()
-        before = f"{entry.name} (on the server: revision {current['revision']})"
+        before = f"{entry.name} (on the server: revision {current.revision})"
     paint = {"+": "green", "-": "red", "@": "cyan"}
     lines = []
     for line in difflib.unified_diff(old, new, before, f"{entry.name} ({label})", lineterm=""):
@@ -225,24 +159,24 @@ def _apply(client: Client, change: Change) -> str:
     """Make one change; what it did, in words."""
     entry, current = change.entry, change.current
     if current is None:
-        body = client.put_schedule(entry.name, entry.spec, entry.description)
-        return f"created {entry.name} (revision {body['revision']})"
-    etag = current["etag"]
+        body = client.put_schedule(entry.name, entry.schedule, entry.description)
+        return f"created {entry.name} (revision {body.revision})"
+    etag = current.etag
     if change.action == "describe":
-        client.put_schedule(entry.name, entry.spec, entry.description, if_match=etag)
+        client.put_schedule(entry.name, entry.schedule, entry.description, if_match=etag)
         return f"updated {entry.name}: description"
     if change.action == "replace":
         body = client.put_schedule(
-            entry.name, entry.spec, entry.description, if_match=etag, force=entry.force
+            entry.name, entry.schedule, entry.description, if_match=etag, force=entry.force
         )
-        return f"replaced {entry.name}: revision {body['revision']} from step 0"
+        return f"replaced {entry.name}: revision {body.revision} from step 0"
     assert entry.effective_from_step is not None
     body = client.add_revision(
-        entry.name, entry.spec, entry.effective_from_step, entry.comment, force=entry.force, if_match=etag
+        entry.name, entry.schedule, entry.effective_from_step, entry.comment, force=entry.force, if_match=etag
     )
-    done = f"revised {entry.name}: revision {body['revision']} from step {entry.effective_from_step}"
-    if body["description"] != entry.description:
-        client.put_schedule(entry.name, entry.spec, entry.description, if_match=body["etag"])
+    done = f"revised {entry.name}: revision {body.revision} from step {entry.effective_from_step}"
+    if body.description != entry.description:
+        client.put_schedule(entry.name, entry.schedule, entry.description, if_match=body.etag)
         done += ", and its description"
     return done
 
@@ -251,14 +185,14 @@ def _refused(exc: APIError, change: Change) -> Failure:
     from ..client import ConflictError, PreconditionError
 
     name = change.entry.name
-    smallest = exc.problem.get("smallest_allowed_step")
-    if isinstance(exc, ConflictError) and isinstance(smallest, int):
+    smallest = exc.smallest_allowed_step if isinstance(exc, ConflictError) else None
+    if smallest is not None:
         what = (
             "replacing its spec (from step 0)"
             if change.action == "replace"
             else f"a revision from step {change.entry.effective_from_step}"
         )
-        return Failure(f"the server refused: {_promise_refusal(name, smallest - 1, what)}")
+        return Failure(f"the server refused: {promise_refusal(name, smallest - 1, what)}")
     if isinstance(exc, PreconditionError):
         happened = "created" if change.current is None else "changed"
         return Failure(
@@ -316,13 +250,12 @@ def _confirm(todo: list[Change], url: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    data, label = files.load(args.file)
-    entries = read_entries(data, label)
+    entries, label = read_file(args.file)
     with connect(args) as client:
         show = is_tty(sys.stderr) and len(entries) >= PROGRESS_FROM
         reading = Progress(len(entries), "schedule", show=show, desc="reading", leave=False)
         with talking_to(client.url), reading:
-            changes = plan(client, entries, reading)
+            changes = plan_changes(client, entries, reading)
         todo = _show(changes, label)
         if not todo:
             print(f"\nnothing to do: {client.url} has the {len(changes)} schedule(s) of {label} as declared")

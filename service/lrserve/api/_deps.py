@@ -12,7 +12,7 @@ from ..store import Store
 from ._auth import Tokens
 from ._models import NAME_PATTERN
 from ._observe import Metrics
-from ._registry import Registry
+from ._serving import Registry
 from ._settings import Settings
 
 __all__ = ["Admin", "Name", "Reader", "Resources", "State", "resources"]
@@ -34,7 +34,7 @@ def resources(request: Request) -> Resources:
 
 State = Annotated[Resources, Depends(resources)]
 #: A schedule's name in a path.
-Name = Annotated[str, Path(pattern=NAME_PATTERN, description="A schedule name: [a-z0-9][a-z0-9._-]{0,63}")]
+Name = Annotated[str, Path(pattern=NAME_PATTERN, description=f"A schedule name: {NAME_PATTERN[1:-1]}")]
 # Declared for the OpenAPI document; the header is checked by Tokens (constant time, 401 vs 403).
 _bearer = HTTPBearer(
     auto_error=False, description="Admin token for writes; read token if the server sets one."

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ..limits import MAX_BODY_BYTES, MAX_PAGE_SIZE, MAX_TABLE_ROWS
+
 __all__ = ["Settings", "default_data_dir"]
 
 
@@ -36,18 +38,25 @@ class Settings(BaseSettings):
     schedules_file: Path | None = Field(
         None, description="YAML or JSON file of named schedules applied at start."
     )
-    max_table_rows: int = Field(1_000_000, ge=1, description="The largest table one request may ask for.")
-    max_body_bytes: int = Field(65_536, ge=1024, description="The largest request body.")
+    max_table_rows: int = Field(
+        MAX_TABLE_ROWS, ge=1, description="The largest table one request may ask for."
+    )
+    max_body_bytes: int = Field(MAX_BODY_BYTES, ge=1024, description="The largest request body.")
     max_horizon: int = Field(
         100_000, ge=0, description="The most steps past its current step a client may be promised."
     )
     default_horizon: int = Field(1_000, ge=0, description="The horizon when a client asks for none.")
-    max_page_size: int = Field(1_000, ge=1, description="The most schedules one list page returns.")
+    max_page_size: int = Field(MAX_PAGE_SIZE, ge=1, description="The most schedules one list page returns.")
     cache_refresh_seconds: float = Field(
         1.0, gt=0, description="How often a worker checks the database for changes made by other workers."
     )
     access_log: bool = Field(False, description="Write one JSON line per request to stderr.")
     log_level: str = Field("info", description="Logging level of the lrs logger.")
+    opentelemetry: bool = Field(
+        False,
+        description="FastAPI's OpenTelemetry traces, metrics and logs, through the globally configured "
+        "providers. Off by default: looking for providers costs every request.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -29,6 +29,8 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from ..limits import MAX_STEP
+
 __all__ = [
     "BLOCK",
     "MAX_STEP",
@@ -46,9 +48,6 @@ __all__ = [
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
-
-#: Largest supported step: every integer up to here is exact in float64.
-MAX_STEP = 2**53
 
 
 class LRSError(Exception):

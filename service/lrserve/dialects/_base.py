@@ -10,11 +10,14 @@ their library config in our language.
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict
 
 from ..specs._base import SpecModel
+
+if TYPE_CHECKING:
+    from ..specs.native import NativeSpec
 
 __all__ = ["Args", "DialectSpec", "unsupported"]
 
@@ -30,7 +33,7 @@ class DialectSpec(SpecModel):
     """Base of a dialect entry."""
 
     @abstractmethod
-    def native(self) -> Any:
+    def native(self) -> NativeSpec:
         """The equivalent native spec (a ``lrserve.specs.native`` model)."""
 
 

@@ -73,6 +73,7 @@ from typing import Annotated, Any, Literal, Self
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from ..limits import MAX_STEP
 from ..specs import native as n
 from ..specs._base import MAX_ITEMS, Factor
 from ._base import Args, DialectSpec, unsupported
@@ -88,15 +89,17 @@ __all__ = [
     "RefusedSchedule",
 ]
 
-_BIG = 2**53
 _FLT_MAX = float(np.finfo(np.float32).max)
 #: A learning rate: >= 0 and within float32's range (Keras casts it to float32; beyond, every step is inf).
 LR32 = Annotated[float, Field(ge=0.0, le=_FLT_MAX, allow_inf_nan=False)]
 #: A number of steps Keras checks is ``> 0`` (it may be fractional: Keras casts it to float32).
-DecaySteps = Annotated[float, Field(gt=0.0, le=_BIG, allow_inf_nan=False)]
-Number = Annotated[float, Field(ge=-_BIG, le=_BIG, allow_inf_nan=False)]
+DecaySteps = Annotated[float, Field(gt=0.0, le=MAX_STEP, allow_inf_nan=False)]
+Number = Annotated[float, Field(ge=-MAX_STEP, le=MAX_STEP, allow_inf_nan=False)]
 #: A PiecewiseConstantDecay boundary: an integer, or a number Keras truncates to one.
-Boundary = Annotated[int, Field(ge=-_BIG, le=_BIG - 1)] | Annotated[float, Field(ge=-_BIG, le=_BIG - 1)]
+Boundary = (
+    Annotated[int, Field(ge=-MAX_STEP, le=MAX_STEP - 1)]
+    | Annotated[float, Field(ge=-MAX_STEP, le=MAX_STEP - 1)]
+)
 
 
 def _whole(x: float) -> int | float:
@@ -110,7 +113,7 @@ def _ending(spec: n.NativeSpec, last: int | None) -> n.NativeSpec:
     return n.Sequence(kind="sequence", schedules=[spec], boundaries=[], last_step=last)
 
 
-def _last_true(ok: Any, hi: int = _BIG) -> int | None:
+def _last_true(ok: Any, hi: int = MAX_STEP) -> int | None:
     """The last ``t`` in ``[0, hi]`` with ``ok(t)`` for a predicate true at 0 and monotone (true then
     false); None if it holds at ``hi``."""
     if ok(hi):
@@ -254,7 +257,7 @@ class CosineDecayRestarts(DialectSpec):
             start = first * (bad + 1) if m == 1.0 else first * (math.pow(m, bad + 1) - 1.0) / (m - 1.0)
         except OverflowError:
             return None
-        return math.ceil(start) - 1 if start <= _BIG else None
+        return math.ceil(start) - 1 if start <= MAX_STEP else None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -428,7 +431,7 @@ class PiecewiseConstantDecay(DialectSpec):
         a = self.args
         return n.PiecewiseConstant(
             kind="piecewise_constant",
-            boundaries=[min(max(b + 1, 0), _BIG) for b in a.steps],
+            boundaries=[min(max(b + 1, 0), MAX_STEP) for b in a.steps],
             values=list(a.values),
         )
 

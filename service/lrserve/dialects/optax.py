@@ -78,6 +78,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..limits import MAX_STEP
 from ..specs import native as n
 from ..specs._base import LR, MAX_ITEMS, Positive
 from ._base import Args, DialectSpec, unsupported
@@ -101,9 +102,8 @@ __all__ = [
     "WarmupExponentialDecaySchedule",
 ]
 
-_BIG = 2**53
 #: A step argument: a JSON integer (optax annotates these ``int``); the sign is checked per argument.
-Steps = Annotated[StrictInt, Field(ge=-_BIG, le=_BIG)]
+Steps = Annotated[StrictInt, Field(ge=-MAX_STEP, le=MAX_STEP)]
 #: A non-negative number (no NaN or inf).
 NonNegative = Annotated[float, Field(ge=0.0)]
 
@@ -141,12 +141,12 @@ def _join(members: list[list[Piece]], boundaries: list[int]) -> list[Piece]:
     offsets = [0, *boundaries]
     for j, pieces in enumerate(members):
         lo = 0 if j == 0 else max(boundaries[j - 1], 0)
-        hi = min([*boundaries[j:], _BIG + 1])  # a later member with an earlier boundary wins
+        hi = min([*boundaries[j:], MAX_STEP + 1])  # a later member with an earlier boundary wins
         if lo >= hi:
             continue
         b = offsets[j]
         for k, (start, origin, leaf) in enumerate(pieces):
-            end = pieces[k + 1][0] + b if k + 1 < len(pieces) else _BIG + 1
+            end = pieces[k + 1][0] + b if k + 1 < len(pieces) else MAX_STEP + 1
             s, e = max(start + b, lo), min(end, hi)
             if s < e:
                 out.append((s, origin + b, leaf))

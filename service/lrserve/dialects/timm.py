@@ -63,6 +63,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from .. import core
+from ..limits import MAX_STEP
 from ..specs import native as n
 from ..specs._base import LR, MAX_ITEMS, Factor, Positive
 from ._base import Args, DialectSpec, unsupported
@@ -78,11 +79,10 @@ __all__ = [
     "WSDLRScheduler",
 ]
 
-_BIG = 2**53
 #: A whole number of steps, possibly negative (timm accepts a negative warm-up or cycle limit).
-Steps = Annotated[int, Field(ge=-_BIG, le=_BIG)]
-NonNegativeSteps = Annotated[int, Field(ge=0, le=_BIG)]
-Length = Annotated[float, Field(gt=0.0, le=_BIG)]
+Steps = Annotated[int, Field(ge=-MAX_STEP, le=MAX_STEP)]
+NonNegativeSteps = Annotated[int, Field(ge=0, le=MAX_STEP)]
+Length = Annotated[float, Field(gt=0.0, le=MAX_STEP)]
 
 _NOISE = (
     "LR noise is not a function of the step: timm draws it from torch's random generator (seeded with "
@@ -293,7 +293,7 @@ class TanhLRScheduler(_Cycles):
 class StepLRSchedulerArgs(_TimmArgs):
     """``StepLRScheduler``'s arguments."""
 
-    decay_t: Annotated[float, Field(le=_BIG)]
+    decay_t: Annotated[float, Field(le=MAX_STEP)]
     decay_rate: Factor = 1.0
     warmup_prefix: bool = True
 
@@ -379,11 +379,11 @@ class MultiStepLRScheduler(DialectSpec):
 class WSDLRSchedulerArgs(_TimmArgs):
     """``WSDLRScheduler``'s arguments (no ``warmup_prefix``: its warm-up is always a prefix)."""
 
-    t_initial: Annotated[int, Field(gt=0, le=_BIG)]
-    decay_t: Annotated[int, Field(le=_BIG)]
+    t_initial: Annotated[int, Field(gt=0, le=MAX_STEP)]
+    decay_t: Annotated[int, Field(le=MAX_STEP)]
     lr_min: LR = 0.0
     stable_fn: Literal["constant", "rsqrt", "power"] = "constant"
-    stable_timescale: Annotated[float, Field(le=_BIG)] | None = None
+    stable_timescale: Annotated[float, Field(le=MAX_STEP)] | None = None
     stable_power: Positive = 0.5
     decay_fn: Literal["linear", "1-sqrt", "cosine", "power", "exp"] = "1-sqrt"
     decay_power: Positive = 0.5

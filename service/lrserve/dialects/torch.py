@@ -83,6 +83,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self, TypeAlias
 
 from pydantic import Field, StrictInt, ValidationError, model_validator
 
+from ..limits import MAX_STEP
 from ..specs import native as n
 from ..specs._base import LR, MAX_ITEMS, Factor, Positive, SpecModel
 from ._base import Args, DialectSpec
@@ -103,9 +104,8 @@ __all__ = [
     "TorchSpec",
 ]
 
-_MAX_STEP = 2**53
 #: A count of steps (lax: ``10.0`` is 10, ``10.5`` is refused).
-Count: TypeAlias = Annotated[int, Field(ge=0, le=_MAX_STEP)]
+Count: TypeAlias = Annotated[int, Field(ge=0, le=MAX_STEP)]
 
 
 class Untranslatable(ValueError):
@@ -282,8 +282,8 @@ class CosineAnnealingLRArgs(Args):
 class CosineAnnealingWarmRestartsArgs(Args):
     """CosineAnnealingWarmRestarts' arguments (torch refuses a float ``T_0`` or ``T_mult``)."""
 
-    T_0: Annotated[StrictInt, Field(ge=1, le=_MAX_STEP)]
-    T_mult: Annotated[StrictInt, Field(ge=1, le=_MAX_STEP)] = 1
+    T_0: Annotated[StrictInt, Field(ge=1, le=MAX_STEP)]
+    T_mult: Annotated[StrictInt, Field(ge=1, le=MAX_STEP)] = 1
     eta_min: LR = 0.0
 
 
@@ -343,7 +343,7 @@ class OneCycleLRArgs(Args):
             raise ValueError(
                 f"anneal_strategy must be one of 'cos' or 'linear', instead got {self.anneal_strategy}"
             )
-        if self.total > _MAX_STEP // 2:
+        if self.total > MAX_STEP // 2:
             raise ValueError(f"total_steps {self.total} is past the largest supported, 2**52")
         ends = self.ends
         if any(b - a == 0 for a, b in zip([0.0, *ends[:-2]], ends[:-1], strict=True)):
@@ -633,14 +633,14 @@ class CosineAnnealingWarmRestartsMember(_Member):
         bounds: list[int] = []
         start, length = 0, a.T_0
         while True:
-            if length <= _MAX_STEP:
+            if length <= MAX_STEP:
                 schedules.append(_cosine(base, eta, length, periodic=False))
             else:  # a cycle reaching past 2**53: the same cosine, with a float period
                 schedules.append(
                     n.CosineRestarts(kind="cosine_restarts", base_lr=base, min_lr=eta, period=float(length))
                 )
             start += length
-            if start > _MAX_STEP:
+            if start > MAX_STEP:
                 break
             bounds.append(start)
             length *= a.T_mult

@@ -69,6 +69,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import Field, StrictFloat, StrictInt, ValidationError, model_validator
 
+from ..limits import MAX_STEP
 from ..specs import native as n
 from ..specs._base import LR
 from ._base import Args, DialectSpec, unsupported
@@ -99,7 +100,7 @@ __all__ = [
 ]
 
 #: A number of steps (a JSON integer >= 0).
-Count = Annotated[StrictInt, Field(ge=0, le=2**53)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_STEP)]
 #: A finite number >= 0 (an integer is fine, a string or a boolean is not).
 NonNegative = Annotated[StrictFloat, Field(ge=0.0)]
 #: ``last_epoch``: only a fresh scheduler.
@@ -237,7 +238,7 @@ class _PolynomialKwargs(_Kwargs):
 class _InverseSqrtKwargs(_Kwargs):
     """``scheduler_specific_kwargs`` of ``inverse_sqrt``."""
 
-    timescale: Annotated[StrictInt, Field(ge=1, le=2**53)] | None = None
+    timescale: Annotated[StrictInt, Field(ge=1, le=MAX_STEP)] | None = None
 
 
 class _MinLrKwargs(_Kwargs):

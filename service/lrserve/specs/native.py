@@ -13,9 +13,11 @@ from typing import Annotated, Literal, Self, TypeAlias, get_args
 from pydantic import Field, model_validator
 
 from .. import core
+from ..limits import MAX_STEP
 from ._base import LR, MAX_ITEMS, Factor, Positive, SpecModel, StepCount, StepIndex
 
 __all__ = [
+    "NATIVE_MEMBERS",
     "TRANSITION_SHAPES",
     "Constant",
     "CosineAnnealing",
@@ -426,7 +428,7 @@ class Cyclic(SpecModel):
 
 
 #: The step a sequence phase counts from (negative: the phase starts partway into its schedule).
-Origin: TypeAlias = Annotated[int, Field(ge=-(2**53), le=2**53)]
+Origin: TypeAlias = Annotated[int, Field(ge=-MAX_STEP, le=MAX_STEP)]
 
 
 class Sequence(SpecModel):
@@ -501,6 +503,9 @@ NativeSpec: TypeAlias = Annotated[
     | Product,
     Field(discriminator="kind"),
 ]
+
+#: The native kinds, in the union's order (the engine's union of every spec lists them from here).
+NATIVE_MEMBERS: tuple[type[SpecModel], ...] = get_args(get_args(NativeSpec)[0])
 
 Sequence.model_rebuild()
 Product.model_rebuild()

@@ -16,11 +16,11 @@ from ._base import (
     Revision,
     ScheduleRecord,
     ScheduleSummary,
+    SQLStore,
     Stale,
     Store,
     StoreError,
     Unavailable,
-    compile_history,
     timeline,
 )
 from ._postgres import PostgresStore
@@ -32,6 +32,7 @@ __all__ = [
     "PostgresStore",
     "PromiseBroken",
     "Revision",
+    "SQLStore",
     "SQLiteStore",
     "ScheduleRecord",
     "ScheduleSummary",
@@ -39,7 +40,6 @@ __all__ = [
     "Store",
     "StoreError",
     "Unavailable",
-    "compile_history",
     "open_store",
     "timeline",
 ]

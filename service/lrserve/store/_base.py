@@ -19,17 +19,19 @@ rank that was given the LR of a step keeps getting the same LR for it.
 from __future__ import annotations
 
 import abc
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
-from .._engine import compile_spec
-from ..core import History, LRSError, join_history
+from ..core import LRSError
 
 __all__ = [
     "AlreadyExists",
     "NotFound",
     "PromiseBroken",
     "Revision",
+    "SQLStore",
     "ScheduleRecord",
     "ScheduleSummary",
     "Stale",
@@ -37,9 +39,12 @@ __all__ = [
     "StoreError",
     "Unavailable",
     "breaks_promise",
-    "compile_history",
+    "now",
     "timeline",
 ]
+
+#: A backend's connection, as its write transactions hand it out.
+Conn = TypeVar("Conn")
 
 
 class StoreError(LRSError):
@@ -145,9 +150,9 @@ def timeline(revisions: tuple[Revision, ...] | list[Revision]) -> list[tuple[int
     return pieces
 
 
-def compile_history(revisions: tuple[Revision, ...] | list[Revision]) -> History:
-    """Compile a history as one schedule over absolute steps (see :func:`~lrserve.core.join_history`)."""
-    return join_history([(start, rev.number, compile_spec(rev.spec)) for start, rev in timeline(revisions)])
+def now() -> str:
+    """The time of a change: UTC, ISO 8601 with microseconds and ``Z``."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class Store(abc.ABC):
@@ -214,3 +219,111 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release connections."""
+
+
+class SQLStore(Store, Generic[Conn]):
+    """The store's transactions, written once: each write takes the steps below in one transaction of a
+    backend (:meth:`_write`), whose statements each backend supplies in its own SQL.
+
+    A write first locks the schedule (:meth:`_lock_row`), so it reads the version and the promise no
+    concurrent write or promise can change before it commits; the precondition (``if_match``) and the
+    promise rule (:func:`breaks_promise`) are then checked here, the same for every backend.
+    """
+
+    # -- what a backend supplies (each runs inside a transaction of _write) -----------------------------
+
+    @abc.abstractmethod
+    def _write(self) -> AbstractContextManager[Conn]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+
+    @abc.abstractmethod
+    def _insert_schedule(self, db: Conn, name: str, description: str, at: str) -> None:
+        """Add the schedule's row with a new version and no promise. Raises AlreadyExists."""
+
+    @abc.abstractmethod
+    def _lock_row(self, db: Conn, name: str) -> tuple[int, int]:
+        """Lock the schedule's row for the rest of the transaction; its ``(version, promised)``. Raises
+        NotFound."""
+
+    @abc.abstractmethod
+    def _last_revision(self, db: Conn, name: str) -> tuple[int, dict[str, Any]]:
+        """``(number, spec)`` of the schedule's latest revision (read after :meth:`_lock_row`)."""
+
+    @abc.abstractmethod
+    def _insert_revision(
+        self,
+        db: Conn,
+        name: str,
+        number: int,
+        start: int,
+        spec: dict[str, Any],
+        comment: str,
+        forced: bool,
+        at: str,
+    ) -> None:
+        """Add a revision."""
+
+    @abc.abstractmethod
+    def _touch(self, db: Conn, name: str, description: str | None, at: str) -> None:
+        """Give the schedule a new version and ``updated_at`` (and ``description``, unless None)."""
+
+    @abc.abstractmethod
+    def _delete_schedule(self, db: Conn, name: str) -> None:
+        """Remove the schedule's row and its revisions."""
+
+    @abc.abstractmethod
+    def _load(self, db: Conn, name: str) -> ScheduleRecord:
+        """The schedule with its whole history. Raises NotFound."""
+
+    # -- the transactions -----------------------------------------------------------------------------
+
+    def _locked(self, db: Conn, name: str, if_match: int | None) -> int:
+        """Lock the schedule and check the caller's precondition; the promise, as of the lock."""
+        version, promised = self._lock_row(db, name)
+        if if_match is not None and if_match != version:
+            raise Stale(name, version)
+        return promised
+
+    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
+        at = now()
+        with self._write() as db:
+            self._insert_schedule(db, name, description, at)
+            self._insert_revision(db, name, 1, 0, spec, "created", False, at)
+            return self._load(db, name)
+
+    def replace(
+        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
+    ) -> ScheduleRecord:
+        at = now()
+        with self._write() as db:
+            promised = self._locked(db, name, if_match)
+            last, current = self._last_revision(db, name)
+            if current != spec:
+                forced = breaks_promise(name, promised, 0, force)
+                self._insert_revision(db, name, last + 1, 0, spec, "replaced", forced, at)
+            self._touch(db, name, description, at)
+            return self._load(db, name)
+
+    def add_revision(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        effective_from_step: int,
+        comment: str,
+        *,
+        if_match: int | None,
+        force: bool,
+    ) -> ScheduleRecord:
+        at = now()
+        with self._write() as db:
+            promised = self._locked(db, name, if_match)
+            forced = breaks_promise(name, promised, effective_from_step, force)
+            last, _ = self._last_revision(db, name)
+            self._insert_revision(db, name, last + 1, effective_from_step, spec, comment, forced, at)
+            self._touch(db, name, None, at)
+            return self._load(db, name)
+
+    def delete(self, name: str, *, if_match: int | None) -> None:
+        with self._write() as db:
+            self._locked(db, name, if_match)
+            self._delete_schedule(db, name)

@@ -18,20 +18,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, LiteralString
 
-from ._base import (
-    AlreadyExists,
-    NotFound,
-    Revision,
-    ScheduleRecord,
-    ScheduleSummary,
-    Stale,
-    Store,
-    Unavailable,
-    breaks_promise,
-)
+from ._base import AlreadyExists, NotFound, Revision, ScheduleRecord, ScheduleSummary, SQLStore, Unavailable
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -84,15 +73,7 @@ _LOAD = (
 )
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _dumps(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, allow_nan=False)
-
-
-class PostgresStore(Store):
+class PostgresStore(SQLStore["Connection[TupleRow]"]):
     """``PostgresStore("postgresql://user@host:5432/db")``.
 
     ``schema``: keep the tables in this schema (created if missing) instead of the connection's default
@@ -192,52 +173,64 @@ class PostgresStore(Store):
         except (psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
             raise Unavailable(f"PostgreSQL did not answer: {str(exc).strip()}") from exc
 
-    # -- helpers used inside a write transaction -----------------------------------------------------
+    # -- the statements of the store's transactions (SQLStore) -----------------------------------------
 
-    @staticmethod
-    def _lock(conn: Connection[TupleRow], name: str) -> tuple[int, int]:
-        """Lock the schedule's row; (version, promised) as of the lock."""
-        row = conn.execute(
+    def _insert_schedule(self, db: Connection[TupleRow], name: str, description: str, at: str) -> None:
+        row = db.execute(
+            "INSERT INTO lrs_schedules (name, description, version, promised, created_at, updated_at) "
+            "VALUES (%s, %s, nextval('lrs_version_seq'), -1, %s, %s) "
+            "ON CONFLICT (name) DO NOTHING RETURNING version",
+            (name, description, at, at),
+        ).fetchone()
+        if row is None:
+            raise AlreadyExists(name)
+
+    def _lock_row(self, db: Connection[TupleRow], name: str) -> tuple[int, int]:
+        row = db.execute(
             "SELECT version, promised FROM lrs_schedules WHERE name = %s FOR UPDATE", (name,)
         ).fetchone()
         if row is None:
             raise NotFound(name)
         return int(row[0]), int(row[1])
 
-    @staticmethod
-    def _last(conn: Connection[TupleRow], name: str) -> tuple[int, str]:
-        """(number, spec JSON) of the last revision; a statement of its own, so it runs after the lock."""
-        row = conn.execute(
+    def _last_revision(self, db: Connection[TupleRow], name: str) -> tuple[int, dict[str, Any]]:
+        # a statement of its own, so that it runs after the lock
+        row = db.execute(
             "SELECT number, spec FROM lrs_revisions WHERE name = %s ORDER BY number DESC LIMIT 1", (name,)
         ).fetchone()
         assert row is not None, f"schedule {name!r} has no revision"
-        return int(row[0]), str(row[1])
+        spec: dict[str, Any] = json.loads(row[1])
+        return int(row[0]), spec
 
-    @staticmethod
-    def _check(name: str, version: int, if_match: int | None) -> None:
-        if if_match is not None and if_match != version:
-            raise Stale(name, version)
-
-    @staticmethod
     def _insert_revision(
-        conn: Connection[TupleRow],
+        self,
+        db: Connection[TupleRow],
         name: str,
         number: int,
         start: int,
         spec: dict[str, Any],
         comment: str,
         forced: bool,
-        now: str,
+        at: str,
     ) -> None:
-        conn.execute(
+        db.execute(
             "INSERT INTO lrs_revisions (name, number, effective_from_step, spec, comment, forced, "
             "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (name, number, start, _dumps(spec), comment, forced, now),
+            (name, number, start, json.dumps(spec, allow_nan=False), comment, forced, at),
         )
 
-    @staticmethod
-    def _load(conn: Connection[TupleRow], name: str) -> ScheduleRecord:
-        rows = conn.execute(_LOAD, (name,)).fetchall()
+    def _touch(self, db: Connection[TupleRow], name: str, description: str | None, at: str) -> None:
+        db.execute(
+            "UPDATE lrs_schedules SET description = coalesce(%s, description), "
+            "version = nextval('lrs_version_seq'), updated_at = %s WHERE name = %s",
+            (description, at, name),
+        )
+
+    def _delete_schedule(self, db: Connection[TupleRow], name: str) -> None:
+        db.execute("DELETE FROM lrs_schedules WHERE name = %s", (name,))
+
+    def _load(self, db: Connection[TupleRow], name: str) -> ScheduleRecord:
+        rows = db.execute(_LOAD, (name,)).fetchall()
         if not rows:
             raise NotFound(name)
         head = rows[0]
@@ -261,68 +254,7 @@ class PostgresStore(Store):
             updated_at=head[4],
         )
 
-    # -- the interface -------------------------------------------------------------------------------
-
-    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
-        now = _now()
-        text = _dumps(spec)
-        with self._write() as conn:
-            row = conn.execute(
-                "INSERT INTO lrs_schedules (name, description, version, promised, created_at, updated_at) "
-                "VALUES (%s, %s, nextval('lrs_version_seq'), -1, %s, %s) "
-                "ON CONFLICT (name) DO NOTHING RETURNING version",
-                (name, description, now, now),
-            ).fetchone()
-            if row is None:
-                raise AlreadyExists(name)
-            conn.execute(
-                "INSERT INTO lrs_revisions (name, number, effective_from_step, spec, comment, forced, "
-                "created_at) VALUES (%s, 1, 0, %s, 'created', false, %s)",
-                (name, text, now),
-            )
-            return self._load(conn, name)
-
-    def replace(
-        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
-    ) -> ScheduleRecord:
-        now = _now()
-        with self._write() as conn:
-            version, promised = self._lock(conn, name)
-            self._check(name, version, if_match)
-            last, current = self._last(conn, name)
-            if json.loads(current) != spec:
-                forced = breaks_promise(name, promised, 0, force)
-                self._insert_revision(conn, name, last + 1, 0, spec, "replaced", forced, now)
-            conn.execute(
-                "UPDATE lrs_schedules SET description = %s, version = nextval('lrs_version_seq'), "
-                "updated_at = %s WHERE name = %s",
-                (description, now, name),
-            )
-            return self._load(conn, name)
-
-    def add_revision(
-        self,
-        name: str,
-        spec: dict[str, Any],
-        effective_from_step: int,
-        comment: str,
-        *,
-        if_match: int | None,
-        force: bool,
-    ) -> ScheduleRecord:
-        now = _now()
-        with self._write() as conn:
-            version, promised = self._lock(conn, name)
-            self._check(name, version, if_match)
-            breaks = breaks_promise(name, promised, effective_from_step, force)
-            last, _ = self._last(conn, name)
-            self._insert_revision(conn, name, last + 1, effective_from_step, spec, comment, breaks, now)
-            conn.execute(
-                "UPDATE lrs_schedules SET version = nextval('lrs_version_seq'), updated_at = %s "
-                "WHERE name = %s",
-                (now, name),
-            )
-            return self._load(conn, name)
+    # -- reads ------------------------------------------------------------------------------------------
 
     def get(self, name: str) -> ScheduleRecord:
         with self._read() as conn:
@@ -348,12 +280,6 @@ class PostgresStore(Store):
             )
             for r in rows
         ]
-
-    def delete(self, name: str, *, if_match: int | None) -> None:
-        with self._write() as conn:
-            version, _ = self._lock(conn, name)
-            self._check(name, version, if_match)
-            conn.execute("DELETE FROM lrs_schedules WHERE name = %s", (name,))
 
     def promise(self, name: str, step: int) -> tuple[int, int]:
         with self._read() as conn:

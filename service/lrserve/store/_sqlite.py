@@ -12,21 +12,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._base import (
-    AlreadyExists,
-    NotFound,
-    Revision,
-    ScheduleRecord,
-    ScheduleSummary,
-    Stale,
-    Store,
-    Unavailable,
-    breaks_promise,
-)
+from ._base import AlreadyExists, NotFound, Revision, ScheduleRecord, ScheduleSummary, SQLStore, Unavailable
 
 __all__ = ["SQLiteStore"]
 
@@ -58,8 +47,12 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+def _next_version(db: sqlite3.Connection) -> int:
+    """Take the next value of the store-wide version counter."""
+    row = db.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'version_counter' RETURNING value"
+    ).fetchone()
+    return int(row[0])
 
 
 @contextmanager
@@ -72,7 +65,7 @@ def _unavailable() -> Iterator[None]:
         raise Unavailable(f"the store is closed: {exc}") from exc
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLStore[sqlite3.Connection]):
     """``SQLiteStore(path)``; the file and its directory are created if missing."""
 
     def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
@@ -124,34 +117,31 @@ class SQLiteStore(Store):
             finally:
                 self._db.execute("COMMIT")
 
-    # -- helpers used inside a transaction --------------------------------------------------------
+    # -- the statements of the store's transactions (SQLStore) -----------------------------------------
 
-    @staticmethod
-    def _next_version(db: sqlite3.Connection) -> int:
-        row = db.execute(
-            "UPDATE meta SET value = value + 1 WHERE key = 'version_counter' RETURNING value"
-        ).fetchone()
-        return int(row[0])
+    def _insert_schedule(self, db: sqlite3.Connection, name: str, description: str, at: str) -> None:
+        if db.execute("SELECT 1 FROM schedules WHERE name = ?", (name,)).fetchone():
+            raise AlreadyExists(name)
+        version = _next_version(db)
+        db.execute("INSERT INTO schedules VALUES (?, ?, ?, -1, ?, ?)", (name, description, version, at, at))
 
-    @staticmethod
-    def _head(db: sqlite3.Connection, name: str) -> tuple[int, int, int]:
-        """(version, promised, last revision number) of an existing schedule."""
-        row = db.execute(
-            "SELECT s.version, s.promised, (SELECT max(number) FROM revisions r WHERE r.name = s.name) "
-            "FROM schedules s WHERE s.name = ?",
-            (name,),
-        ).fetchone()
+    def _lock_row(self, db: sqlite3.Connection, name: str) -> tuple[int, int]:
+        # BEGIN IMMEDIATE already holds the database's one write lock
+        row = db.execute("SELECT version, promised FROM schedules WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise NotFound(name)
-        return int(row[0]), int(row[1]), int(row[2])
+        return int(row[0]), int(row[1])
 
-    @staticmethod
-    def _check(name: str, version: int, if_match: int | None) -> None:
-        if if_match is not None and if_match != version:
-            raise Stale(name, version)
+    def _last_revision(self, db: sqlite3.Connection, name: str) -> tuple[int, dict[str, Any]]:
+        row = db.execute(
+            "SELECT number, spec FROM revisions WHERE name = ? ORDER BY number DESC LIMIT 1", (name,)
+        ).fetchone()
+        assert row is not None, f"schedule {name!r} has no revision"
+        spec: dict[str, Any] = json.loads(row[1])
+        return int(row[0]), spec
 
-    @staticmethod
     def _insert_revision(
+        self,
         db: sqlite3.Connection,
         name: str,
         number: int,
@@ -159,12 +149,22 @@ class SQLiteStore(Store):
         spec: dict[str, Any],
         comment: str,
         forced: bool,
-        now: str,
+        at: str,
     ) -> None:
         db.execute(
             "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (name, number, start, json.dumps(spec, allow_nan=False), comment, int(forced), now),
+            (name, number, start, json.dumps(spec, allow_nan=False), comment, int(forced), at),
         )
+
+    def _touch(self, db: sqlite3.Connection, name: str, description: str | None, at: str) -> None:
+        db.execute(
+            "UPDATE schedules SET description = coalesce(?, description), version = ?, updated_at = ? "
+            "WHERE name = ?",
+            (description, _next_version(db), at, name),
+        )
+
+    def _delete_schedule(self, db: sqlite3.Connection, name: str) -> None:
+        db.execute("DELETE FROM schedules WHERE name = ?", (name,))
 
     def _load(self, db: sqlite3.Connection, name: str) -> ScheduleRecord:
         row = db.execute(
@@ -198,60 +198,7 @@ class SQLiteStore(Store):
             updated_at=row[4],
         )
 
-    # -- the interface --------------------------------------------------------------------------------
-
-    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
-        now = _now()
-        with self._write() as db:
-            if db.execute("SELECT 1 FROM schedules WHERE name = ?", (name,)).fetchone():
-                raise AlreadyExists(name)
-            version = self._next_version(db)
-            db.execute(
-                "INSERT INTO schedules VALUES (?, ?, ?, -1, ?, ?)", (name, description, version, now, now)
-            )
-            self._insert_revision(db, name, 1, 0, spec, "created", False, now)
-            return self._load(db, name)
-
-    def replace(
-        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
-    ) -> ScheduleRecord:
-        now = _now()
-        with self._write() as db:
-            version, promised, last = self._head(db, name)
-            self._check(name, version, if_match)
-            current = db.execute(
-                "SELECT spec FROM revisions WHERE name = ? AND number = ?", (name, last)
-            ).fetchone()[0]
-            if json.loads(current) != spec:
-                forced = breaks_promise(name, promised, 0, force)
-                self._insert_revision(db, name, last + 1, 0, spec, "replaced", forced, now)
-            db.execute(
-                "UPDATE schedules SET description = ?, version = ?, updated_at = ? WHERE name = ?",
-                (description, self._next_version(db), now, name),
-            )
-            return self._load(db, name)
-
-    def add_revision(
-        self,
-        name: str,
-        spec: dict[str, Any],
-        effective_from_step: int,
-        comment: str,
-        *,
-        if_match: int | None,
-        force: bool,
-    ) -> ScheduleRecord:
-        now = _now()
-        with self._write() as db:
-            version, promised, last = self._head(db, name)
-            self._check(name, version, if_match)
-            breaks = breaks_promise(name, promised, effective_from_step, force)
-            self._insert_revision(db, name, last + 1, effective_from_step, spec, comment, breaks, now)
-            db.execute(
-                "UPDATE schedules SET version = ?, updated_at = ? WHERE name = ?",
-                (self._next_version(db), now, name),
-            )
-            return self._load(db, name)
+    # -- reads ------------------------------------------------------------------------------------------
 
     def get(self, name: str) -> ScheduleRecord:
         with self._read() as db:
@@ -266,12 +213,6 @@ class SQLiteStore(Store):
                 (after or "", limit),
             ).fetchall()
         return [ScheduleSummary(*row) for row in rows]
-
-    def delete(self, name: str, *, if_match: int | None) -> None:
-        with self._write() as db:
-            version, _, _ = self._head(db, name)
-            self._check(name, version, if_match)
-            db.execute("DELETE FROM schedules WHERE name = ?", (name,))
 
     def promise(self, name: str, step: int) -> tuple[int, int]:
         # Read first: once one rank has been promised a step, the others asking for it need no write
