@@ -1,6 +1,6 @@
 """HTTP speed of the service beside a bare Starlette endpoint, served and loaded the same way, in one run.
 
-    python benchmarks/http.py                  # 5 s per wrk run, 2 rounds
+    python benchmarks/http.py                  # 5 s per wrk run, 5 rounds
     python benchmarks/http.py --quick          # 2 s per run, 1 round, fewer table requests
     python benchmarks/http.py --duration 10 --rounds 3
     python benchmarks/http.py --bare-only      # only the bare reference (no lrs server needed)
@@ -21,8 +21,9 @@ It prints, side by side:
   keep-alive connection: client wall time (median, p90) and the server's own time from its
   ``Server-Timing: app;dur=<ms>`` header (median), or client time only when the header is missing; beside
   them, the same table evaluated in this process and ``np.cos(x, out=y)`` over as many floats, for scale.
-Targets (issue): ours >= 0.70x bare req/s; a 1e6-step table <= 15 ms as .npy and <= 60 ms as JSON (server
-time). The markdown tables at the end can be pasted into the README.
+Targets: the bare route's server CPU per request over ours >= 0.80 (median of the rounds; 1 worker, 64
+connections is the figure to quote); a 1e6-step table <= 15 ms as .npy and <= 60 ms as JSON (server time).
+The markdown tables at the end can be pasted into the docs.
 """
 
 # ruff: noqa: E402
@@ -67,7 +68,8 @@ SPEC: dict[str, Any] = {
 }
 LR_PATH = f"/v1/schedules/{NAME}/lr?step={STEP}"
 UVICORN_OPTS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]
-TARGET_RATIO = 0.70
+#: The target: bare/ours server CPU per request (median over rounds), 1 worker, 64 connections.
+TARGET_RATIO = 0.80
 #: Server-time targets (ms) for POST /v1/table, by (format, steps).
 TABLE_TARGETS = {("npy", 1_000_000): 15.0, ("json", 1_000_000): 60.0}
 ACCEPT = {"json": "application/json", "npy": "application/x-npy"}
@@ -317,9 +319,12 @@ class LoadRow:
         return statistics.median(values) if values else None
 
     def cpu_ratio(self) -> float | None:
-        """bare/ours server CPU per request: what the req/s ratio would be on otherwise idle cores."""
-        ours, bare = self.med("ours", "cpu_us"), self.med("bare", "cpu_us")
-        return bare / ours if ours and bare else None
+        """bare/ours server CPU per request (median over rounds of the two runs made back to back in a
+        round): what the req/s ratio would be on otherwise idle cores. The target is on this figure, which
+        a shared, noisy machine disturbs much less than req/s."""
+        pairs = zip(self.runs["ours"], self.runs["bare"], strict=False)
+        ratios = [b.cpu_us / o.cpu_us for o, b in pairs if o.cpu_us and b.cpu_us]
+        return statistics.median(ratios) if ratios else None
 
     def errors(self, who: str) -> int:
         return sum(r.errors for r in self.runs[who])
@@ -353,14 +358,13 @@ def _load(
                     flush=True,
                 )
     for row in rows:
-        ratio = row.ratio()
-        if ratio is not None:
-            verdict = "ok" if ratio >= TARGET_RATIO else f"MISSES {TARGET_RATIO:.2f}"
-            cpu = row.cpu_ratio()
-            if cpu is not None:
-                verdict += f"; bare/ours server CPU per request = {cpu:.2f}"
+        ratio, cpu = row.ratio(), row.cpu_ratio()
+        if cpu is not None:
+            verdict = "ok" if cpu >= TARGET_RATIO else f"MISSES {TARGET_RATIO:.2f}"
             print(
-                f"  workers={workers} c={row.conns:<3} ours/bare req/s = {ratio:.2f}  ({verdict})", flush=True
+                f"  workers={workers} c={row.conns:<3} bare/ours server CPU per request = {cpu:.2f} "
+                f"({verdict}); ours/bare req/s = {_opt(ratio, '.2f')}",
+                flush=True,
             )
     return rows
 
@@ -531,18 +535,18 @@ TABLE_HEAD = (
 
 
 def _load_line(row: LoadRow) -> str:
-    ratio = row.ratio()
-    mark = "" if ratio is None or ratio >= TARGET_RATIO else " ✗"
+    ratio, cpu = row.ratio(), row.cpu_ratio()
+    mark = "" if cpu is None or cpu >= TARGET_RATIO else " ✗"
     cells = [str(row.workers), str(row.conns)]
     for who in ("ours", "bare"):
         err = f" ({row.errors(who)} errors)" if row.errors(who) else ""
         cells.append(_opt(row.med(who, "rps"), ",.0f") + err)
-    cells.append(_opt(ratio, ".2f") + mark)
+    cells.append(_opt(ratio, ".2f"))
     cells += [
         f"{_opt(row.med(w, 'p50_ms'), '.2f')} / {_opt(row.med(w, 'p99_ms'), '.2f')}" for w in ("ours", "bare")
     ]
     cells.append(f"{_opt(row.med('ours', 'cpu_us'), '.0f')} / {_opt(row.med('bare', 'cpu_us'), '.0f')}")
-    cells.append(_opt(row.cpu_ratio(), ".2f"))
+    cells.append(_opt(cpu, ".2f") + mark)
     return "| " + " | ".join(cells) + " |"
 
 
@@ -582,10 +586,10 @@ def _report(
         for row in load:
             print(_load_line(row))
         print(
-            f"\nours/bare: median over rounds of the ratio of the two back-to-back runs of a round. "
-            f"Target: >= {TARGET_RATIO:.2f} (✗ marks a miss). Server CPU: user + system time of all the "
-            "server's processes during the run, per request (from /proc; wrk's own CPU not counted); "
-            "bare/ours CPU is the req/s ratio to expect when the server, not the machine, is the limit."
+            "\nRatios: medians over rounds of the two back-to-back runs of a round. Server CPU: user + "
+            "system time of all the server's processes during the run, per request (from /proc; wrk's "
+            "own CPU not counted); bare/ours CPU is the req/s ratio to expect when the server, not the "
+            f"machine, is the limit. Target: bare/ours CPU >= {TARGET_RATIO:.2f} (✗ marks a miss)."
         )
     if tables:
         print(
@@ -629,7 +633,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=None, help="seconds per measured wrk run (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of wrk warm-up before each run")
     parser.add_argument(
-        "--rounds", type=int, default=None, help="rounds of runs; median reported (default 2)"
+        "--rounds", type=int, default=None, help="rounds of runs; median reported (default 5)"
     )
     parser.add_argument(
         "--requests", type=int, default=None, help="POST /v1/table requests each (default 20)"
@@ -641,7 +645,7 @@ def main() -> None:
     parser.add_argument("--start-timeout", type=float, default=30.0, help="seconds for a server to be ready")
     args = parser.parse_args()
     args.duration = args.duration or (2 if args.quick else 5)
-    args.rounds = args.rounds or (1 if args.quick else 2)
+    args.rounds = args.rounds or (1 if args.quick else 5)
     args.requests = args.requests or (8 if args.quick else 20)
     if min(args.duration, args.warmup, args.rounds, args.requests) < 1:
         parser.error("--duration, --warmup, --rounds and --requests must be >= 1")

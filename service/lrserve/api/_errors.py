@@ -41,6 +41,7 @@ __all__ = [
     "InvalidRequest",
     "PreconditionRequired",
     "Problem",
+    "ProblemError",
     "TooLarge",
     "Unauthorized",
     "install",
@@ -111,8 +112,19 @@ TITLES = {
 }
 
 
+class ProblemError(BaseModel):
+    """One invalid part of a request."""
+
+    loc: list[str | int] = Field(
+        description="Where: `body`, `query`, `path` or `header`, then the path in the JSON sent."
+    )
+    msg: str
+    type: str = Field(description="What kind of error, e.g. `missing`, `less_than_equal`, `too_deep`.")
+
+
 class Problem(BaseModel):
-    """An RFC 9457 problem details body, sent as ``application/problem+json``."""
+    """An RFC 9457 problem details body, sent as ``application/problem+json``. Besides the standard
+    members, some problems carry the extension members below (each only where it says)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -121,9 +133,18 @@ class Problem(BaseModel):
     status: int
     detail: str
     instance: str = Field(description="The request path.")
-    errors: list[dict[str, Any]] | None = Field(
-        None, description="For 422: every invalid part of the request, as {loc, msg, type}."
+    errors: list[ProblemError] | None = Field(None, description="422: every invalid part of the request.")
+    promised_step: int | None = Field(
+        None, description="409 promise-broken: the highest step already served (its LR may not change)."
     )
+    smallest_allowed_step: int | None = Field(
+        None, description="409 promise-broken: the smallest effective_from_step a revision may have."
+    )
+    current_etag: str | None = Field(None, description="412: the schedule's current ETag.")
+    step: int | None = Field(None, description="422 invalid-step: the step asked for.")
+    last_step: int | None = Field(None, description="422 invalid-step: the schedule's last step.")
+    rows: int | None = Field(None, description="413: the rows asked for.")
+    max_rows: int | None = Field(None, description="413: the most rows one request may ask for.")
 
 
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

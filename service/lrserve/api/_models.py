@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing_extensions import TypeAliasType
 
 from .._engine import Spec, check_depth
 from ..core import MAX_STEP
+from ..limits import NAME_PATTERN
+from ..specs import native
 
 __all__ = [
     "NAME_PATTERN",
@@ -32,8 +35,9 @@ __all__ = [
     "TableRequest",
 ]
 
-NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
+#: A spec in the native language (what a dialect's spec translates to), named once in OpenAPI.
+NativeSpec = TypeAliasType("NativeSpec", native.NativeSpec)
 Text = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")]  # no NUL: PostgreSQL refuses it
 
 
@@ -164,7 +168,7 @@ class PieceOut(_Out):
 
 
 class NativeOut(_Out):
-    schedule: dict[str, Any] = Field(description="The native translation, every default filled in.")
+    schedule: NativeSpec = Field(description="The native translation, every default filled in.")
     translated: bool = Field(description="Whether the spec was a library dialect's (else: it was native).")
 
 
@@ -192,8 +196,8 @@ class TableOut(_Out):
 class RevisionOut(_Out):
     revision: int
     effective_from_step: int
-    schedule: dict[str, Any] = Field(description="The spec, as it was sent.")
-    native: dict[str, Any] = Field(
+    schedule: Spec = Field(description="The spec, as it was sent.")
+    native: NativeSpec = Field(
         description="Its native translation with every default filled in: what the engine evaluates "
         "(the Python client compiles it with numpy alone)."
     )
@@ -207,10 +211,8 @@ class ScheduleOut(_Out):
     description: str
     etag: str
     revision: int = Field(description="The latest revision's number.")
-    schedule: dict[str, Any] = Field(description="The latest revision's spec, as it was sent.")
-    native: dict[str, Any] | None = Field(
-        description="Its translation to the native language (null if native)."
-    )
+    schedule: Spec = Field(description="The latest revision's spec, as it was sent.")
+    native: NativeSpec | None = Field(description="Its translation to the native language (null if native).")
     revisions: list[RevisionOut]
     timeline: list[PieceOut] = Field(description="Which revision is in force from which step.")
     promised_step: int = Field(description="The highest step served so far (-1: none).")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Annotated
 
 import numpy as np
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ... import core
@@ -74,9 +73,7 @@ def table(schedule: core.Schedule, steps: core.IntArray, accept: str | None, sta
 
 
 @router.post("/table", response_model=TableOut, responses={**TABLE_RESPONSES, **problem_responses(406)})
-def create_table(
-    body: TableRequest, state: State, accept: Annotated[str | None, Header()] = None
-) -> Response:
+def create_table(body: TableRequest, request: Request, state: State) -> Response:
     """Evaluate a spec over a range of steps (or at listed steps); JSON, CSV or .npy by Accept."""
     started = time.perf_counter()
     if body.steps is not None:
@@ -86,7 +83,7 @@ def create_table(
     else:
         assert body.stop is not None
         steps = steps_between(body.start, body.stop, body.stride, state.settings.max_table_rows)
-    return table(compile_spec(body.schedule), steps, accept, started)
+    return table(compile_spec(body.schedule), steps, request.headers.get("accept"), started)
 
 
 @router.post("/lr", response_model=LrOut)

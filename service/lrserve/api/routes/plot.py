@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -19,7 +19,7 @@ from .._deps import Name, Reader, State
 from .._encode import json_response
 from .._errors import InvalidRequest, problem_responses
 from .._models import CurveOut, CurveRequest, NamedCurveOut, PlotRequest, Points, Step, Stop
-from .._registry import Entry, translate
+from .._serving import Entry, translate
 from .evaluate import NotAcceptable
 
 __all__ = ["router"]
@@ -29,17 +29,24 @@ Arrays = tuple[core.IntArray, core.FloatArray]
 router = APIRouter(
     prefix="/v1", tags=["plot"], dependencies=[Reader], responses=problem_responses(401, 403, 422)
 )
+SVG_CONTENT = {SVG: {"schema": {"type": "string"}}}
+PNG_CONTENT = {PNG: {"schema": {"type": "string", "format": "binary"}}}
+PNG_NEEDS = "(when the server has matplotlib: `lrserve[plot]`; else 406)"
 IMAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {
-            SVG: {"schema": {"type": "string"}},
-            PNG: {"schema": {"type": "string", "format": "binary"}},
-        },
-        "description": "The chart: SVG, or PNG (when the server has matplotlib: `lrserve[plot]`).",
+        "content": {**SVG_CONTENT, **PNG_CONTENT},
+        "description": f"The chart: SVG, or PNG by `Accept: image/png` {PNG_NEEDS}.",
     },
     **problem_responses(406),
 }
-NAMED_IMAGE_RESPONSES = {**IMAGE_RESPONSES, **problem_responses(404)}
+SVG_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": SVG_CONTENT, "description": "The chart as SVG."},
+    **problem_responses(404),
+}
+PNG_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": PNG_CONTENT, "description": f"The chart as PNG {PNG_NEEDS}."},
+    **problem_responses(404, 406),
+}
 
 
 def _curve(schedule: core.Schedule, start: int, stop: int, points: int, where: str) -> Arrays:
@@ -94,7 +101,7 @@ def create_curve(body: CurveRequest) -> Response:
 
 
 @router.post("/plot", response_class=Response, responses=IMAGE_RESPONSES)
-def create_plot(body: PlotRequest, accept: Annotated[str | None, Header()] = None) -> Response:
+def create_plot(body: PlotRequest, request: Request) -> Response:
     """A chart of a spec, or of up to four specs compared: SVG, or PNG by ``Accept: image/png``."""
     specs = body.specs
     stop = body.stop or plot.extent([native_data(s) for s in specs])
@@ -104,7 +111,7 @@ def create_plot(body: PlotRequest, accept: Annotated[str | None, Header()] = Non
         for label, s in zip(labels, specs, strict=True)
     ]
     chart = plot.Chart(series, body.title, body.log, width=body.width, height=body.height)
-    return _image(chart, _wants(accept))
+    return _image(chart, _wants(request.headers.get("accept")))
 
 
 def _label(spec: Any) -> str:
@@ -162,13 +169,13 @@ async def _named_image(name: str, state: State, q: ChartQuery, fmt: Literal["svg
 Chart = Annotated[ChartQuery, Depends()]
 
 
-@router.get("/schedules/{name}/plot.svg", response_class=Response, responses=NAMED_IMAGE_RESPONSES)
+@router.get("/schedules/{name}/plot.svg", response_class=Response, responses=SVG_RESPONSES)
 async def read_plot_svg(name: Name, state: State, q: Chart) -> Response:
     """A named schedule's chart: its revisions marked where they take effect, the served steps shaded."""
     return await _named_image(name, state, q, "svg")
 
 
-@router.get("/schedules/{name}/plot.png", response_class=Response, responses=NAMED_IMAGE_RESPONSES)
+@router.get("/schedules/{name}/plot.png", response_class=Response, responses=PNG_RESPONSES)
 async def read_plot_png(name: Name, state: State, q: Chart) -> Response:
     """The same chart as a PNG (when the server has matplotlib: ``lrserve[plot]``; else 406)."""
     return await _named_image(name, state, q, "png")

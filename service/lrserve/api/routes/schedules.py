@@ -1,62 +1,60 @@
-"""Named schedules: create, replace, read, list, delete, change from a step on, and read LRs and tables.
+"""Named schedules: create, replace, read, list, delete, change from a step on, and read tables.
 
-``GET /v1/schedules/{name}/lr`` is the hot path. :func:`lean_lr` serves it: the request is parsed by hand
-and answered from the compiled schedule cache, without FastAPI's dependency machinery or a database
-round trip (see ``_registry.py``). The app dispatches it before FastAPI's router (``_app.App``); the
-route is also registered as a :class:`LeanRoute`, so that OpenAPI documents it from ``read_lr``'s
-signature and any request the dispatch lets through still gets the same handler.
+The hot path, ``GET /v1/schedules/{name}/lr``, has its own module (``lr.py``).
 """
 
 from __future__ import annotations
 
-import logging
-import re
 import time
 from typing import Annotated, Any
-from urllib.parse import parse_qsl
 
 import orjson
-from fastapi import APIRouter, FastAPI, Header, Query, Request
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from ... import core
+from ...limits import etag_version
 from ...store import AlreadyExists, ScheduleRecord, timeline
-from .._deps import Admin, Name, Reader, Resources, State
+from .._deps import Admin, Name, Reader, State
 from .._encode import json_response
-from .._errors import InvalidRequest, PreconditionRequired, problem, problem_for, problem_responses
+from .._errors import InvalidRequest, PreconditionRequired, problem_responses
 from .._models import (
-    NAME_PATTERN,
-    NamedLrOut,
     RevisionIn,
     ScheduleIn,
     ScheduleList,
     ScheduleOut,
     Step,
 )
-from .._registry import translate
+from .._serving import translate
 from .evaluate import TABLE_RESPONSES, steps_between, table
 
-__all__ = ["LR_PATH", "add_lean_routes", "lean_lr", "router"]
+__all__ = ["router"]
 
-log = logging.getLogger("lrs")
 
 router = APIRouter(
     prefix="/v1/schedules", tags=["schedules"], responses=problem_responses(401, 403, 422, 503)
 )
 IfMatch = Annotated[str | None, Header(description='The ETag of the version you last read, e.g. "12".')]
-_NAME = re.compile(NAME_PATTERN)
+#: The response headers a schedule is sent with (the ETag, and with ?step= the promised horizon).
+ETAG = {
+    "ETag": {
+        "description": 'The schedule\'s version, e.g. "12": send it as If-Match to change it, or as '
+        "If-None-Match to read it only if it changed.",
+        "schema": {"type": "string"},
+    }
+}
+PROMISED = {
+    "X-LRS-Promised-Until": {
+        "description": "With ?step=: the last step up to which this copy may be evaluated locally.",
+        "schema": {"type": "integer"},
+    }
+}
 
 
 def _version(if_match: str) -> int | None:
     """The version an If-Match names (None for ``*``: any); -1 for a value that can match nothing."""
-    value = if_match.strip()
-    if value == "*":
-        return None
-    value = value.removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() else -1
+    return None if if_match.strip() == "*" else etag_version(if_match)
 
 
 def _raw_spec(body: bytes) -> dict[str, Any]:
@@ -108,7 +106,8 @@ def _respond(
     response_model=ScheduleOut,
     status_code=200,
     responses={
-        201: {"model": ScheduleOut, "description": "Created"},
+        200: {"description": "Replaced", "headers": ETAG},
+        201: {"model": ScheduleOut, "description": "Created", "headers": ETAG},
         **problem_responses(404, 409, 412, 413, 428),
     },
     dependencies=[Admin],
@@ -170,7 +169,11 @@ async def list_schedules(
     response_model=ScheduleOut,
     dependencies=[Reader],
     responses={
-        304: {"description": "Unchanged since the ETag in If-None-Match (the horizon is still promised)"},
+        200: {"headers": {**ETAG, **PROMISED}},
+        304: {
+            "description": "Unchanged since the ETag in If-None-Match (the horizon is still promised)",
+            "headers": {**ETAG, **PROMISED},
+        },
         **problem_responses(404),
     },
 )
@@ -211,10 +214,10 @@ async def read_schedule(
 
 
 def _unchanged(if_none_match: str | None, version: int) -> bool:
+    """Whether If-None-Match (a list of tags, or ``*``) names ``version``."""
     if if_none_match is None:
         return False
-    tags = {t.strip().removeprefix("W/").strip('"') for t in if_none_match.split(",")}
-    return "*" in tags or str(version) in tags
+    return any(t.strip() == "*" or etag_version(t) == version for t in if_none_match.split(","))
 
 
 @router.delete("/{name}", status_code=204, dependencies=[Admin], responses=problem_responses(404, 412, 428))
@@ -232,7 +235,7 @@ async def delete_schedule(name: Name, state: State, if_match: IfMatch = None) ->
     response_model=ScheduleOut,
     status_code=201,
     dependencies=[Admin],
-    responses=problem_responses(404, 409, 412, 413),
+    responses={201: {"description": "Revised", "headers": ETAG}, **problem_responses(404, 409, 412, 413)},
 )
 async def create_revision(
     name: Name, body: RevisionIn, request: Request, state: State, if_match: IfMatch = None
@@ -260,11 +263,11 @@ async def create_revision(
 )
 async def read_table(
     name: Name,
+    request: Request,
     state: State,
     stop: Annotated[int, Query(ge=0, le=core.MAX_STEP + 1)],
     start: Annotated[int, Query(ge=0, le=core.MAX_STEP)] = 0,
     stride: Annotated[int, Query(ge=1, le=core.MAX_STEP)] = 1,
-    accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     """A table of a named schedule over range(start, stop, stride); promises those steps."""
     started = time.perf_counter()
@@ -273,92 +276,5 @@ async def read_table(
         entry = await state.registry.promised(name, -1)
     else:
         entry = await state.registry.promised(name, int(steps[-1]))
+    accept = request.headers.get("accept")
     return await run_in_threadpool(table, entry.compiled.schedule, steps, accept, started)
-
-
-# -- the hot path ---------------------------------------------------------------------------------------
-
-
-async def read_lr(name: Name, step: Annotated[Step, Query()], state: State) -> dict[str, Any]:
-    """The LR of a named schedule at a step, and the revision in force there (promises the step)."""
-    entry = await state.registry.promised(name, step)
-    lr = core.evaluate_one(entry.compiled.schedule, step)
-    return {"name": name, "step": step, "lr": lr, "revision": entry.compiled.revision_at(step)}
-
-
-#: The path of the hot route (Starlette's ``{name}``: anything but a slash).
-LR_PATH = re.compile(r"^/v1/schedules/([^/]+)/lr$")
-
-
-def _query_step(query_string: bytes) -> int:
-    raw = None
-    text = query_string.decode("latin-1")
-    if "%" in text or "+" in text:
-        pairs = parse_qsl(text, keep_blank_values=True)
-    else:  # the usual ?step=123: no percent-decoding to do
-        pairs = [(k, v) for k, _, v in (part.partition("=") for part in text.split("&"))]
-    for key, value in pairs:
-        if key == "step":
-            raw = value
-    if raw is None:
-        raise _invalid("step", "Field required", "missing")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 17:
-        raise _invalid("step", "a step is a non-negative integer", "int_parsing")
-    step = int(raw)
-    if step > core.MAX_STEP:
-        raise _invalid("step", f"Input should be less than or equal to {core.MAX_STEP}", "less_than_equal")
-    return step
-
-
-def _invalid(field: str, msg: str, kind: str) -> InvalidRequest:
-    loc = ["query", field] if field == "step" else ["path", field]
-    return InvalidRequest(f"{'.'.join(loc)}: {msg}", errors=[{"loc": loc, "msg": msg, "type": kind}])
-
-
-async def lean_lr(scope: Scope, receive: Receive, send: Send) -> None:
-    """The ASGI handler of ``GET /v1/schedules/{name}/lr`` (``scope["path_params"]`` holds the name)."""
-    state: Resources = scope["app"].state.lrs
-    try:
-        if state.tokens.read is not None:
-            auth = None
-            for key, value in scope["headers"]:
-                if key == b"authorization":
-                    auth = value.decode("latin-1")
-            state.tokens.check_read(auth)
-        name = scope["path_params"]["name"]
-        if not _NAME.match(name):
-            raise _invalid("name", f"String should match pattern '{NAME_PATTERN}'", "string_pattern_mismatch")
-        out = await read_lr(name, _query_step(scope["query_string"]), state)
-        response = json_response(out)
-    except core.LRSError as exc:
-        response = problem_for(exc, scope["path"])
-    except Exception:  # outside FastAPI's error middleware: answer as it would
-        log.exception("unhandled error on GET %s", scope["path"])
-        response = problem(500, "internal", "the server failed to handle this request", scope["path"])
-    await response(scope, receive, send)
-
-
-class LeanRoute(APIRoute):
-    """An APIRoute documented from its endpoint but served by a hand-written ASGI handler."""
-
-    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
-        super().__init__(path, endpoint, **kwargs)
-        self.app = lean_lr
-
-
-def add_lean_routes(app: FastAPI) -> APIRoute:
-    """Routes that must not go through ``include_router`` (it would rebuild their handler)."""
-    app.router.add_api_route(
-        "/v1/schedules/{name}/lr",
-        read_lr,
-        methods=["GET"],
-        response_model=NamedLrOut,
-        tags=["schedules"],
-        name="read_lr",
-        dependencies=[Reader],
-        route_class_override=LeanRoute,
-        responses=problem_responses(401, 403, 404, 422, 503),
-    )
-    route = app.router.routes[-1]
-    assert isinstance(route, LeanRoute)
-    return route
