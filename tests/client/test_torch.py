@@ -22,7 +22,7 @@ from lrserve import evaluate  # noqa: E402
 from lrserve.client import Client, ConflictError, RemoteSchedule, Status  # noqa: E402
 from lrserve.client.torch import RemoteLRScheduler  # noqa: E402
 
-from ..api.conftest import ADMIN, REPO, Server, free_port  # noqa: E402
+from .._server import ADMIN, REPO, Server, free_port  # noqa: E402
 
 WARMUP_COSINE = {
     "kind": "warmup_cosine",
@@ -85,7 +85,7 @@ def test_absolute_mode_writes_the_server_lr_to_every_group(client: Client, serve
         with pytest.raises(TypeError, match="epoch"):
             scheduler.step(3)  # torch's deprecated form: not supported
         # the server's own answer for a step agrees too
-        assert client.lr(name, 123)["lr"] == seen[123][0]
+        assert client.lr(name, 123).lr == seen[123][0]
     finally:
         scheduler.close()
 
@@ -136,7 +136,7 @@ def test_a_revision_switches_at_its_step_at_a_sync_boundary(client: Client, serv
         seen = train(opt, scheduler, 30)
         with pytest.raises(ConflictError) as refused:
             client.add_revision(name, CONSTANT, 31)
-        start = refused.value.problem["smallest_allowed_step"]
+        start = refused.value.smallest_allowed_step
         assert start == 41  # promised up to 0 + horizon
         client.add_revision(name, CONSTANT, start)
         assert remote.refresh(30)
@@ -177,6 +177,39 @@ def test_state_dict_round_trip_continues_the_same_lrs(client: Client, server: Se
         other.close()
 
 
+def test_torch_checks_that_the_optimizer_steps_first(client: Client, server: Server) -> None:
+    """The first step() after construction is torch's own, so torch's warning about the order of
+    optimizer.step() and scheduler.step() is given as for its own schedulers."""
+    name = schedule(client, LINEAR)
+    opt = optimizer(1.0)
+    scheduler = RemoteLRScheduler(opt, server.url, name)
+    try:
+        with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+            scheduler.step()
+        assert train(opt, scheduler, 3) == [[lr] for lr in evaluate(LINEAR, np.arange(1, 4)).tolist()]
+        assert scheduler.get_last_lr() == [evaluate(LINEAR, 4).item()]
+    finally:
+        scheduler.close()
+
+
+def test_get_last_lr_after_a_resume_is_the_resumed_steps(client: Client, server: Server) -> None:
+    name = schedule(client, LINEAR)
+    opt = optimizer(1.0, 2.0)
+    scheduler = RemoteLRScheduler(opt, server.url, name, mode="scale")
+    train(opt, scheduler, 12)
+    state = scheduler.state_dict()
+    scheduler.close()
+    opt = optimizer(1.0, 2.0)
+    resumed = RemoteLRScheduler(opt, server.url, name, mode="scale")
+    try:
+        resumed.load_state_dict(state)
+        lr = evaluate(LINEAR, 12).item() / evaluate(LINEAR, 0).item()
+        assert resumed.get_last_lr() == [group["lr"] for group in opt.param_groups] == [lr, 2.0 * lr]
+        assert resumed.state_dict()["_step_count"] == state["_step_count"] == 13
+    finally:
+        resumed.close()
+
+
 def test_step_makes_no_request(client: Client, server: Server) -> None:
     name = schedule(client, WARMUP_COSINE)
     opt = optimizer(1.0)
@@ -184,11 +217,8 @@ def test_step_makes_no_request(client: Client, server: Server) -> None:
     try:
         before = schedule_reads(client)
         assert before >= 1  # the scheduler's own fetch is counted
-        started = time.perf_counter()
         train(opt, scheduler, 2000)
-        elapsed = time.perf_counter() - started
-        assert schedule_reads(client) == before
-        assert elapsed < 10  # ~25 µs a step with SGD; nothing near a round trip each
+        assert schedule_reads(client) == before  # its speed is measured in benchmarks/client.py
     finally:
         scheduler.close()
 
@@ -354,7 +384,8 @@ def post_revision(client: Client, name: str, spec: dict[str, Any], step: int) ->
             client.add_revision(name, spec, step, "live change")
             return step
         except ConflictError as exc:
-            step = exc.problem["smallest_allowed_step"]
+            assert exc.smallest_allowed_step is not None
+            step = exc.smallest_allowed_step
     raise AssertionError("the server kept moving its promise")
 
 
@@ -362,8 +393,8 @@ def expected_lrs(client: Client, name: str, steps: range) -> list[float]:
     """The LRs the server's history defines: each timeline piece's spec at the absolute step."""
     body = client.get_schedule(name)
     assert body is not None
-    specs = {r["revision"]: r["schedule"] for r in body["revisions"]}
-    starts = [(piece["from_step"], specs[piece["revision"]]) for piece in body["timeline"]]
+    specs = {r.revision: r.schedule for r in body.revisions}
+    starts = [(piece.from_step, specs[piece.revision]) for piece in body.timeline]
     out = []
     for step in steps:
         spec = [s for start, s in starts if start <= step][-1]
@@ -463,6 +494,6 @@ def test_torch_loop_example(server: Server) -> None:
     with Client(server.url, ADMIN) as client:
         body = client.get_schedule("example-torch")
     assert body is not None
-    spec = body["schedule"]
+    spec = body.schedule
     for _, step, _, lr, *_ in lines:
         assert float(lr) == evaluate(spec, int(step)).item(), done.stdout

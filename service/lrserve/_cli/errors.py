@@ -73,7 +73,7 @@ def explain(exc: APIError, name: str | None = None) -> Failure:
     """The failure to report for an error answer of the server (``name``: the schedule asked about)."""
     from ..client import AuthError, BadRequestError, NotFoundError, PreconditionError, UnavailableError
 
-    detail = str(exc.problem.get("detail") or exc.problem.get("title") or "no detail")
+    detail = exc.problem.detail or exc.problem.title or "no detail"
     if isinstance(exc, AuthError):
         if exc.status == 401:
             return Failure(f"the server wants a token ({detail}): set --token or LRS_TOKEN")
@@ -87,9 +87,8 @@ def explain(exc: APIError, name: str | None = None) -> Failure:
             f"schedule {name!r} was changed by someone else since it was read: run the command again"
         )
     if isinstance(exc, BadRequestError):
-        return Failure(
-            f"the server refused the request: {detail}", lines=field_lines(exc.problem.get("errors") or [])
-        )
+        errors = [e.to_json() for e in exc.problem.errors]
+        return Failure(f"the server refused the request: {detail}", lines=field_lines(errors))
     if isinstance(exc, UnavailableError):
         return Failure(f"the server is unavailable ({exc.status}): {detail}")
     return Failure(f"the server answered {exc.status}: {detail}")

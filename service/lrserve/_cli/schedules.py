@@ -9,15 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._extras import missing_extra
+from ..limits import NAME_PATTERN, is_name
 from .errors import USAGE, Failure, talking_to
 from .term import colour, pretty, table
 
 if TYPE_CHECKING:
-    from ..client import Client
+    from ..client import Client, ScheduleDocument, ScheduleSummary
     from . import Commands
 
 __all__ = [
@@ -32,15 +33,6 @@ __all__ = [
 ]
 
 DEFAULT_URL = "http://127.0.0.1:8000"
-#: The server's schedule names: ``lrserve.api._models.NAME_PATTERN``, copied because importing it needs
-#: the server's packages (a test keeps the two equal).
-NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-_NAME = re.compile(NAME_PATTERN.removeprefix("^").removesuffix("$"))
-
-
-def is_name(name: object) -> bool:
-    """Whether ``name`` is a valid schedule name (the whole string: ``$`` would let a final newline by)."""
-    return isinstance(name, str) and _NAME.fullmatch(name) is not None
 
 
 def _name(text: str) -> str:
@@ -101,7 +93,7 @@ def add_parsers(sub: Commands) -> None:
     listing.set_defaults(run=_list)
 
 
-def _read(args: argparse.Namespace) -> dict[str, Any]:
+def _read(args: argparse.Namespace) -> ScheduleDocument:
     with connect(args) as client, talking_to(client.url, args.name):
         body = client.get_schedule(args.name)
     assert body is not None  # only an If-None-Match gets a 304
@@ -110,7 +102,7 @@ def _read(args: argparse.Namespace) -> dict[str, Any]:
 
 def spec_label(spec: Any) -> str:
     """``cosine_annealing``, or for a library dialect ``torch CosineAnnealingLR``."""
-    if not isinstance(spec, dict):
+    if not isinstance(spec, Mapping):
         return "?"
     name = spec.get("name")
     return f"{spec.get('kind')} {name}" if isinstance(name, str) else str(spec.get("kind"))
@@ -128,44 +120,45 @@ def _indent(text: str) -> str:
 def _get(args: argparse.Namespace) -> int:
     body = _read(args)
     if args.json:
-        print(json.dumps(body, indent=2, ensure_ascii=False))
+        print(json.dumps(body.to_json(), indent=2, ensure_ascii=False))
         return 0
-    revision = body["revision"]
-    start = next((r["effective_from_step"] for r in body["revisions"] if r["revision"] == revision), 0)
-    print(colour(body["name"], "bold") + (f" — {body['description']}" if body["description"] else ""))
+    revision = body.revision
+    start = next((r.effective_from_step for r in body.revisions if r.revision == revision), 0)
+    print(colour(body.name, "bold") + (f" — {body.description}" if body.description else ""))
     rows = [
-        ("revision", f"{revision} of {len(body['revisions'])} (ETag {body['etag']})"),
-        ("highest step served", served(body["promised_step"])),
-        ("created", body["created_at"]),
-        ("updated", body["updated_at"]),
+        ("revision", f"{revision} of {len(body.revisions)} (ETag {body.etag})"),
+        ("highest step served", served(body.promised_step)),
+        ("created", body.created_at),
+        ("updated", body.updated_at),
     ]
     print(_indent(table(rows)), end="")
-    print(f"\nschedule (revision {revision}, from step {start}): {spec_label(body['schedule'])}")
-    print(_indent(pretty(body["schedule"])), end="")
-    if body.get("native") is not None:
+    print(f"\nschedule (revision {revision}, from step {start}): {spec_label(body.schedule)}")
+    print(_indent(pretty(body.schedule)), end="")
+    if body.native is not None:
         print("\nnative translation:")
-        print(_indent(pretty(body["native"])), end="")
+        print(_indent(pretty(body.native)), end="")
     return 0
 
 
 def _history(args: argparse.Namespace) -> int:
     body = _read(args)
     if args.json:
+        data = body.to_json()
         print(
-            json.dumps({k: body[k] for k in ("name", "revisions", "timeline")}, indent=2, ensure_ascii=False)
+            json.dumps({k: data[k] for k in ("name", "revisions", "timeline")}, indent=2, ensure_ascii=False)
         )
         return 0
-    revisions = body["revisions"]
+    revisions = body.revisions
     count = f"{len(revisions)} revision{'s' * (len(revisions) != 1)}"
-    print(f"{body['name']}: {count}; highest step served: {served(body['promised_step'])}")
+    print(f"{body.name}: {count}; highest step served: {served(body.promised_step)}")
     rows = [
         (
-            r["revision"],
-            r["effective_from_step"],
-            r["created_at"],
-            "forced" if r["forced"] else "",
-            spec_label(r["schedule"]),
-            r["comment"],
+            r.revision,
+            r.effective_from_step,
+            r.created_at,
+            "forced" if r.forced else "",
+            spec_label(r.schedule),
+            r.comment,
         )
         for r in revisions
     ]
@@ -174,28 +167,28 @@ def _history(args: argparse.Namespace) -> int:
         end="",
     )
     print("timeline:")
-    pieces = body["timeline"]
+    pieces = body.timeline
     spans = []
     for i, piece in enumerate(pieces):
-        end = f"to {pieces[i + 1]['from_step'] - 1}" if i + 1 < len(pieces) else "on"
-        spans.append((f"steps {piece['from_step']} {end}", f"revision {piece['revision']}"))
+        end = f"to {pieces[i + 1].from_step - 1}" if i + 1 < len(pieces) else "on"
+        spans.append((f"steps {piece.from_step} {end}", f"revision {piece.revision}"))
     print(_indent(table(spans)), end="")
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    items: list[dict[str, Any]] = []
+    items: list[ScheduleSummary] = []
     with connect(args) as client, talking_to(client.url):
         after = None
         while True:
             page = client.list_schedules(limit=1000, after=after)
-            items.extend(page["items"])
-            after = page.get("next_after")
+            items.extend(page.items)
+            after = page.next_after
             if not after:
                 break
     if args.json:
-        print(json.dumps(items, indent=2, ensure_ascii=False))
+        print(json.dumps([s.to_json() for s in items], indent=2, ensure_ascii=False))
         return 0
-    rows = [(s["name"], s["revisions"], s["description"]) for s in items]
+    rows = [(s.name, s.revisions, s.description) for s in items]
     print(table(rows, ("NAME", "REVISION", "DESCRIPTION"), right=(1,)), end="")
     return 0

@@ -1,9 +1,10 @@
 """The trainer's side: an HTTP client, and :class:`RemoteSchedule`, a named schedule evaluated locally.
 
 Needs only httpx and numpy (``pip install 'lrserve[client]'``): the server sends each revision's native
-translation, which the numpy core compiles. Framework adapters live in submodules that import their
-framework: ``lrserve.client.torch`` (PyTorch, Lightning, Hugging Face ``Trainer``), ``lrserve.client.keras``
-and ``lrserve.client.optax``.
+translation, which the numpy core compiles. The client's methods return typed values (``ScheduleDocument``,
+``Table``, ...), each read by a ``from_json`` that checks the server's answer. Framework adapters live in
+submodules that import their framework: ``lrserve.client.torch`` (PyTorch, Lightning, Hugging Face
+``Trainer``), ``lrserve.client.keras`` and ``lrserve.client.optax``.
 """
 
 try:
@@ -25,6 +26,23 @@ from ._http import (
     UnavailableError,
 )
 from ._remote import RemoteSchedule, ScheduleCopy, Status
+from ._types import (
+    Curve,
+    FieldError,
+    Health,
+    MalformedResponseError,
+    NamedCurve,
+    NamedLR,
+    NativeTranslation,
+    Problem,
+    Revision,
+    ScheduleDocument,
+    SchedulePage,
+    ScheduleSummary,
+    SpecLR,
+    Table,
+    TimelinePiece,
+)
 
 __all__ = [
     "APIError",
@@ -33,10 +51,25 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
+    "Curve",
+    "FieldError",
+    "Health",
+    "MalformedResponseError",
+    "NamedCurve",
+    "NamedLR",
+    "NativeTranslation",
     "NotFoundError",
     "PreconditionError",
+    "Problem",
     "RemoteSchedule",
+    "Revision",
     "ScheduleCopy",
+    "ScheduleDocument",
+    "SchedulePage",
+    "ScheduleSummary",
+    "SpecLR",
     "Status",
+    "Table",
+    "TimelinePiece",
     "UnavailableError",
 ]

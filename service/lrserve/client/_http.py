@@ -1,14 +1,18 @@
 """HTTP clients for the lrs service: :class:`Client` and :class:`AsyncClient` share one request plan.
 
+Each method returns a typed value (``lrserve.client._types``): a :class:`ScheduleDocument`, a
+:class:`Table`, ... read by its ``from_json``, which checks the body's shape.
+
 Errors::
 
-    APIError(status, problem)           any 4xx/5xx answer, with the RFC 9457 body
-    ├── BadRequestError                 400, 413, 422 (``problem["errors"]`` names the fields)
+    APIError(status, problem)           any 4xx/5xx answer, with its RFC 9457 body as a typed Problem
+    ├── BadRequestError                 400, 413, 422 (``problem.errors`` names the fields)
     ├── AuthError                       401, 403
     ├── NotFoundError                   404
-    ├── ConflictError                   409 (``problem["smallest_allowed_step"]`` for a broken promise)
+    ├── ConflictError                   409 (``smallest_allowed_step`` for a broken promise)
     ├── PreconditionError               412, 428
     └── UnavailableError                5xx, 429 (after the retries)
+    MalformedResponseError(ValueError)  a 2xx answer that is not the JSON this client expects
 
 Transport failures (connection refused, timeouts) are retried too, then raised as ``httpx.TransportError``.
 Retries: 5xx, 429 and transport errors, with jittered exponential backoff, honouring ``Retry-After``.
@@ -19,11 +23,25 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
+
+from ._types import (
+    Curve,
+    Health,
+    MalformedResponseError,
+    NamedCurve,
+    NamedLR,
+    NativeTranslation,
+    Problem,
+    ScheduleDocument,
+    SchedulePage,
+    SpecLR,
+    Table,
+)
 
 __all__ = [
     "APIError",
@@ -37,13 +55,15 @@ __all__ = [
     "UnavailableError",
 ]
 
+T = TypeVar("T")
+
 
 class APIError(Exception):
     """The server answered with an error; ``problem`` is its problem-details body."""
 
-    def __init__(self, status: int, problem: dict[str, Any]) -> None:
+    def __init__(self, status: int, problem: Problem) -> None:
         self.status, self.problem = status, problem
-        super().__init__(f"{status}: {problem.get('detail') or problem.get('title') or 'error'}")
+        super().__init__(f"{status}: {problem.detail or problem.title or 'error'}")
 
 
 class BadRequestError(APIError):
@@ -59,7 +79,11 @@ class NotFoundError(APIError):
 
 
 class ConflictError(APIError):
-    pass
+    @property
+    def smallest_allowed_step(self) -> int | None:
+        """For a broken promise: the first step a revision may take effect from (None otherwise)."""
+        value = self.problem.extensions.get("smallest_allowed_step")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class PreconditionError(APIError):
@@ -86,19 +110,49 @@ _ERRORS: dict[int, type[APIError]] = {
 
 def _error(response: httpx.Response) -> APIError:
     try:
-        problem = response.json()
-        if not isinstance(problem, dict):
-            problem = {"detail": str(problem)}
-    except ValueError:
-        problem = {"detail": response.text[:500]}
+        problem = Problem.from_json(response.json())
+    except ValueError:  # not JSON, or not a problem (a proxy's error page): keep its status and text
+        problem = Problem.unparsed(response.status_code, response.reason_phrase, response.text[:500])
     cls = _ERRORS.get(response.status_code, UnavailableError if response.status_code >= 500 else APIError)
     return cls(response.status_code, problem)
 
 
+def _json(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError as exc:
+        where = f"the body of {response.request.method} {response.request.url.path}"
+        raise MalformedResponseError("answer", where, f"is not JSON ({exc})") from None
+
+
+def _reads(from_json: Callable[[object], T]) -> Callable[[httpx.Response], T]:
+    """The parser of a JSON answer: ``from_json`` of its body."""
+
+    def parse(response: httpx.Response) -> T:
+        return from_json(_json(response))
+
+    return parse
+
+
+def _unless_304(response: httpx.Response) -> ScheduleDocument | None:
+    return None if response.status_code == 304 else ScheduleDocument.from_json(_json(response))
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None
+
+
+def _text(response: httpx.Response) -> str:
+    return response.text
+
+
 @dataclass(frozen=True)
-class _Request:
+class _Request(Generic[T]):
+    """One request, and how to read its answer (``parse``); the same for both transports."""
+
     method: str
     path: str
+    parse: Callable[[httpx.Response], T]
     params: dict[str, Any] | None = None
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -129,13 +183,17 @@ class _Plan:
         return default
 
 
+def _if_match(etag: str | None) -> dict[str, str]:
+    return {"If-Match": etag} if etag else {}
+
+
 class _Base:
     def __init__(self, url: str, token: str | None, retries: int, backoff: float) -> None:
         self.url = url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.plan = _Plan(retries, backoff)
 
-    def _args(self, req: _Request) -> dict[str, Any]:
+    def _args(self, req: _Request[Any]) -> dict[str, Any]:
         """``httpx`` request arguments (the same for both transports)."""
         headers = {**self.headers, **req.headers}
         return {
@@ -146,50 +204,109 @@ class _Base:
             "headers": headers,
         }
 
-    # -- one request per endpoint (the transport is the subclass's) ------------------------------
+    # -- one request per endpoint, with its answer's type (the transport is the subclass's) ---------
 
     @staticmethod
-    def _put_schedule(name: str, spec: Any, description: str, if_match: str | None, force: bool) -> _Request:
-        headers = {"If-Match": if_match} if if_match else {}
-        body = {"schedule": spec, "description": description, "force": force}
-        return _Request("PUT", f"/v1/schedules/{name}", json=body, headers=headers)
+    def _put_schedule(
+        name: str, spec: Mapping[str, Any], description: str, if_match: str | None, force: bool
+    ) -> _Request[ScheduleDocument]:
+        body = {"schedule": dict(spec), "description": description, "force": force}
+        path = f"/v1/schedules/{name}"
+        return _Request(
+            "PUT", path, _reads(ScheduleDocument.from_json), json=body, headers=_if_match(if_match)
+        )
 
     @staticmethod
-    def _get_schedule(name: str, step: int | None, horizon: int | None, etag: str | None) -> _Request:
+    def _get_schedule(
+        name: str, step: int | None, horizon: int | None, etag: str | None
+    ) -> _Request[ScheduleDocument | None]:
         params = {k: v for k, v in (("step", step), ("horizon", horizon)) if v is not None}
         headers = {"If-None-Match": etag} if etag else {}
-        return _Request("GET", f"/v1/schedules/{name}", params=params, headers=headers, ok=(200, 304))
+        path = f"/v1/schedules/{name}"
+        return _Request("GET", path, _unless_304, params=params, headers=headers, ok=(200, 304))
 
     @staticmethod
     def _add_revision(
-        name: str, spec: Any, effective_from_step: int, comment: str, force: bool, if_match: str | None
-    ) -> _Request:
+        name: str,
+        spec: Mapping[str, Any],
+        effective_from_step: int,
+        comment: str,
+        force: bool,
+        if_match: str | None,
+    ) -> _Request[ScheduleDocument]:
         body = {
-            "schedule": spec,
+            "schedule": dict(spec),
             "effective_from_step": effective_from_step,
             "comment": comment,
             "force": force,
         }
-        headers = {"If-Match": if_match} if if_match else {}
-        return _Request("POST", f"/v1/schedules/{name}/revisions", json=body, headers=headers)
+        path = f"/v1/schedules/{name}/revisions"
+        return _Request(
+            "POST", path, _reads(ScheduleDocument.from_json), json=body, headers=_if_match(if_match)
+        )
 
     @staticmethod
-    def _table(spec: Any, start: int, stop: int | None, stride: int, steps: list[int] | None) -> _Request:
-        body: dict[str, Any] = {"schedule": spec}
+    def _delete_schedule(name: str, if_match: str) -> _Request[None]:
+        return _Request("DELETE", f"/v1/schedules/{name}", _nothing, headers={"If-Match": if_match})
+
+    @staticmethod
+    def _list_schedules(limit: int, after: str | None) -> _Request[SchedulePage]:
+        params: dict[str, Any] = {"limit": limit, **({"after": after} if after else {})}
+        return _Request("GET", "/v1/schedules", _reads(SchedulePage.from_json), params=params)
+
+    @staticmethod
+    def _lr(name: str, step: int) -> _Request[NamedLR]:
+        return _Request("GET", f"/v1/schedules/{name}/lr", _reads(NamedLR.from_json), params={"step": step})
+
+    @staticmethod
+    def _table(
+        spec: Mapping[str, Any], start: int, stop: int | None, stride: int, steps: Sequence[int] | None
+    ) -> _Request[Table]:
+        body: dict[str, Any] = {"schedule": dict(spec)}
         if steps is not None:
             body["steps"] = list(steps)
         else:
             body.update(start=start, stop=stop, stride=stride)
-        return _Request("POST", "/v1/table", json=body)
+        return _Request("POST", "/v1/table", _reads(Table.from_json), json=body)
 
     @staticmethod
-    def _schedule_table(name: str, stop: int, start: int, stride: int) -> _Request:
+    def _schedule_table(name: str, stop: int, start: int, stride: int) -> _Request[Table]:
         params = {"start": start, "stop": stop, "stride": stride}
-        return _Request("GET", f"/v1/schedules/{name}/table", params=params)
+        return _Request("GET", f"/v1/schedules/{name}/table", _reads(Table.from_json), params=params)
 
     @staticmethod
-    def _spec_lr(spec: Any, step: int) -> _Request:
-        return _Request("POST", "/v1/lr", json={"schedule": spec, "step": step})
+    def _spec_lr(spec: Mapping[str, Any], step: int) -> _Request[SpecLR]:
+        body = {"schedule": dict(spec), "step": step}
+        return _Request("POST", "/v1/lr", _reads(SpecLR.from_json), json=body)
+
+    @staticmethod
+    def _native(spec: Mapping[str, Any]) -> _Request[NativeTranslation]:
+        return _Request(
+            "POST", "/v1/native", _reads(NativeTranslation.from_json), json={"schedule": dict(spec)}
+        )
+
+    @staticmethod
+    def _curve(spec: Mapping[str, Any], start: int, stop: int | None, points: int) -> _Request[Curve]:
+        body: dict[str, Any] = {"schedule": dict(spec), "start": start, "points": points}
+        if stop is not None:
+            body["stop"] = stop
+        return _Request("POST", "/v1/curve", _reads(Curve.from_json), json=body)
+
+    @staticmethod
+    def _schedule_curve(name: str, start: int, stop: int | None, points: int) -> _Request[NamedCurve]:
+        params: dict[str, Any] = {"start": start, "points": points}
+        if stop is not None:
+            params["stop"] = stop
+        path = f"/v1/schedules/{name}/curve"
+        return _Request("GET", path, _reads(NamedCurve.from_json), params=params)
+
+    @staticmethod
+    def _livez() -> _Request[Health]:
+        return _Request("GET", "/livez", _reads(Health.from_json))
+
+    @staticmethod
+    def _metrics() -> _Request[str]:
+        return _Request("GET", "/metrics", _text)
 
 
 class Client(_Base):
@@ -217,7 +334,7 @@ class Client(_Base):
     def close(self) -> None:
         self.http.close()
 
-    def _send(self, req: _Request) -> httpx.Response:
+    def _send(self, req: _Request[Any]) -> httpx.Response:
         delays = self.plan.delays()
         while True:
             response: httpx.Response | None = None
@@ -238,85 +355,96 @@ class Client(_Base):
                 raise _error(response)
             time.sleep(_Plan.retry_after(response, delay))
 
+    def _call(self, req: _Request[T]) -> T:
+        return req.parse(self._send(req))
+
     def put_schedule(
-        self, name: str, spec: Any, description: str = "", *, if_match: str | None = None, force: bool = False
-    ) -> dict[str, Any]:
-        """Create (or, with ``if_match``, replace) a named schedule; the body, with ``etag``."""
-        result: dict[str, Any] = self._send(
-            self._put_schedule(name, spec, description, if_match, force)
-        ).json()
-        return result
+        self,
+        name: str,
+        spec: Mapping[str, Any],
+        description: str = "",
+        *,
+        if_match: str | None = None,
+        force: bool = False,
+    ) -> ScheduleDocument:
+        """Create (or, with ``if_match``, replace) a named schedule; the schedule as stored."""
+        return self._call(self._put_schedule(name, spec, description, if_match, force))
 
     def get_schedule(
         self, name: str, *, step: int | None = None, horizon: int | None = None, etag: str | None = None
-    ) -> dict[str, Any] | None:
+    ) -> ScheduleDocument | None:
         """The schedule with its history; None when ``etag`` is still current (304)."""
-        response = self._send(self._get_schedule(name, step, horizon, etag))
-        if response.status_code == 304:
-            return None
-        result: dict[str, Any] = response.json()
-        return result
+        return self._call(self._get_schedule(name, step, horizon, etag))
 
     def add_revision(
         self,
         name: str,
-        spec: Any,
+        spec: Mapping[str, Any],
         effective_from_step: int,
         comment: str = "",
         *,
         force: bool = False,
         if_match: str | None = None,
-    ) -> dict[str, Any]:
-        req = self._add_revision(name, spec, effective_from_step, comment, force, if_match)
-        result: dict[str, Any] = self._send(req).json()
-        return result
+    ) -> ScheduleDocument:
+        """Change a schedule from ``effective_from_step`` on; the schedule with the new revision."""
+        return self._call(self._add_revision(name, spec, effective_from_step, comment, force, if_match))
 
     def delete_schedule(self, name: str, if_match: str) -> None:
-        self._send(_Request("DELETE", f"/v1/schedules/{name}", headers={"If-Match": if_match}))
+        self._call(self._delete_schedule(name, if_match))
 
-    def list_schedules(self, *, limit: int = 100, after: str | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {"limit": limit, **({"after": after} if after else {})}
-        result: dict[str, Any] = self._send(_Request("GET", "/v1/schedules", params=params)).json()
-        return result
+    def list_schedules(self, *, limit: int = 100, after: str | None = None) -> SchedulePage:
+        """One page of the named schedules, by name after ``after``."""
+        return self._call(self._list_schedules(limit, after))
 
-    def lr(self, name: str, step: int) -> dict[str, Any]:
-        """``{"name", "step", "lr", "revision"}`` of a named schedule (promises the step)."""
-        req = _Request("GET", f"/v1/schedules/{name}/lr", params={"step": step})
-        result: dict[str, Any] = self._send(req).json()
-        return result
+    def lr(self, name: str, step: int) -> NamedLR:
+        """The LR of a named schedule at ``step``, with the revision in force (promises the step)."""
+        return self._call(self._lr(name, step))
 
     def table(
         self,
-        spec: Any,
+        spec: Mapping[str, Any],
         start: int = 0,
         stop: int | None = None,
         stride: int = 1,
-        steps: list[int] | None = None,
-    ) -> dict[str, Any]:
-        """``{"steps", "lr"}`` of a spec, evaluated by the server."""
-        result: dict[str, Any] = self._send(self._table(spec, start, stop, stride, steps)).json()
-        return result
+        steps: Sequence[int] | None = None,
+    ) -> Table:
+        """A spec evaluated by the server over ``range(start, stop, stride)``, or at ``steps``."""
+        return self._call(self._table(spec, start, stop, stride, steps))
 
-    def schedule_table(self, name: str, stop: int, start: int = 0, stride: int = 1) -> dict[str, Any]:
-        """``{"steps", "lr"}`` of a named schedule over ``range(start, stop, stride)`` (promises them)."""
-        result: dict[str, Any] = self._send(self._schedule_table(name, stop, start, stride)).json()
-        return result
+    def schedule_table(self, name: str, stop: int, start: int = 0, stride: int = 1) -> Table:
+        """A named schedule over ``range(start, stop, stride)`` (promises those steps)."""
+        return self._call(self._schedule_table(name, stop, start, stride))
 
-    def spec_lr(self, spec: Any, step: int) -> dict[str, Any]:
-        """``{"step", "lr"}`` of a spec (not stored), evaluated by the server."""
-        result: dict[str, Any] = self._send(self._spec_lr(spec, step)).json()
-        return result
+    def spec_lr(self, spec: Mapping[str, Any], step: int) -> SpecLR:
+        """The LR of a spec (not stored) at ``step``, evaluated by the server."""
+        return self._call(self._spec_lr(spec, step))
 
-    def livez(self) -> dict[str, Any]:
-        """``{"status": "ok"}`` while the process serves (no database involved)."""
-        result: dict[str, Any] = self._send(_Request("GET", "/livez")).json()
-        return result
+    def native(self, spec: Mapping[str, Any]) -> NativeTranslation:
+        """A spec's translation to the native language, every default filled in."""
+        return self._call(self._native(spec))
+
+    def curve(
+        self, spec: Mapping[str, Any], *, start: int = 0, stop: int | None = None, points: int = 1000
+    ) -> Curve:
+        """The exact points to draw a spec over ``range(start, stop)`` (``stop``: past its natural end)."""
+        return self._call(self._curve(spec, start, stop, points))
+
+    def schedule_curve(
+        self, name: str, *, start: int = 0, stop: int | None = None, points: int = 1000
+    ) -> NamedCurve:
+        """The points to draw a named schedule's history, with its timeline (promises nothing)."""
+        return self._call(self._schedule_curve(name, start, stop, points))
+
+    def livez(self) -> Health:
+        """``status == "ok"`` while the process serves (no database involved)."""
+        return self._call(self._livez())
 
     def metrics(self) -> str:
         """The Prometheus metrics, as text."""
-        return self._send(_Request("GET", "/metrics")).text
+        return self._call(self._metrics())
 
     def ready(self) -> bool:
+        """Whether ``/readyz`` answers 200 (the server and its store are up); False on no answer."""
         try:
             return self.http.get("/readyz", headers=self.headers).status_code == 200
         except httpx.TransportError:
@@ -348,7 +476,7 @@ class AsyncClient(_Base):
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    async def _send(self, req: _Request) -> httpx.Response:
+    async def _send(self, req: _Request[Any]) -> httpx.Response:
         delays = self.plan.delays()
         while True:
             response: httpx.Response | None = None
@@ -369,74 +497,80 @@ class AsyncClient(_Base):
                 raise _error(response)
             await asyncio.sleep(_Plan.retry_after(response, delay))
 
+    async def _call(self, req: _Request[T]) -> T:
+        return req.parse(await self._send(req))
+
     async def put_schedule(
-        self, name: str, spec: Any, description: str = "", *, if_match: str | None = None, force: bool = False
-    ) -> dict[str, Any]:
-        response = await self._send(self._put_schedule(name, spec, description, if_match, force))
-        result: dict[str, Any] = response.json()
-        return result
+        self,
+        name: str,
+        spec: Mapping[str, Any],
+        description: str = "",
+        *,
+        if_match: str | None = None,
+        force: bool = False,
+    ) -> ScheduleDocument:
+        return await self._call(self._put_schedule(name, spec, description, if_match, force))
 
     async def get_schedule(
         self, name: str, *, step: int | None = None, horizon: int | None = None, etag: str | None = None
-    ) -> dict[str, Any] | None:
-        response = await self._send(self._get_schedule(name, step, horizon, etag))
-        if response.status_code == 304:
-            return None
-        result: dict[str, Any] = response.json()
-        return result
+    ) -> ScheduleDocument | None:
+        return await self._call(self._get_schedule(name, step, horizon, etag))
 
     async def add_revision(
         self,
         name: str,
-        spec: Any,
+        spec: Mapping[str, Any],
         effective_from_step: int,
         comment: str = "",
         *,
         force: bool = False,
         if_match: str | None = None,
-    ) -> dict[str, Any]:
-        req = self._add_revision(name, spec, effective_from_step, comment, force, if_match)
-        result: dict[str, Any] = (await self._send(req)).json()
-        return result
+    ) -> ScheduleDocument:
+        return await self._call(self._add_revision(name, spec, effective_from_step, comment, force, if_match))
 
     async def delete_schedule(self, name: str, if_match: str) -> None:
-        await self._send(_Request("DELETE", f"/v1/schedules/{name}", headers={"If-Match": if_match}))
+        await self._call(self._delete_schedule(name, if_match))
 
-    async def list_schedules(self, *, limit: int = 100, after: str | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {"limit": limit, **({"after": after} if after else {})}
-        result: dict[str, Any] = (await self._send(_Request("GET", "/v1/schedules", params=params))).json()
-        return result
+    async def list_schedules(self, *, limit: int = 100, after: str | None = None) -> SchedulePage:
+        return await self._call(self._list_schedules(limit, after))
 
-    async def lr(self, name: str, step: int) -> dict[str, Any]:
-        req = _Request("GET", f"/v1/schedules/{name}/lr", params={"step": step})
-        result: dict[str, Any] = (await self._send(req)).json()
-        return result
+    async def lr(self, name: str, step: int) -> NamedLR:
+        return await self._call(self._lr(name, step))
 
     async def table(
         self,
-        spec: Any,
+        spec: Mapping[str, Any],
         start: int = 0,
         stop: int | None = None,
         stride: int = 1,
-        steps: list[int] | None = None,
-    ) -> dict[str, Any]:
-        result: dict[str, Any] = (await self._send(self._table(spec, start, stop, stride, steps))).json()
-        return result
+        steps: Sequence[int] | None = None,
+    ) -> Table:
+        return await self._call(self._table(spec, start, stop, stride, steps))
 
-    async def schedule_table(self, name: str, stop: int, start: int = 0, stride: int = 1) -> dict[str, Any]:
-        result: dict[str, Any] = (await self._send(self._schedule_table(name, stop, start, stride))).json()
-        return result
+    async def schedule_table(self, name: str, stop: int, start: int = 0, stride: int = 1) -> Table:
+        return await self._call(self._schedule_table(name, stop, start, stride))
 
-    async def spec_lr(self, spec: Any, step: int) -> dict[str, Any]:
-        result: dict[str, Any] = (await self._send(self._spec_lr(spec, step))).json()
-        return result
+    async def spec_lr(self, spec: Mapping[str, Any], step: int) -> SpecLR:
+        return await self._call(self._spec_lr(spec, step))
 
-    async def livez(self) -> dict[str, Any]:
-        result: dict[str, Any] = (await self._send(_Request("GET", "/livez"))).json()
-        return result
+    async def native(self, spec: Mapping[str, Any]) -> NativeTranslation:
+        return await self._call(self._native(spec))
+
+    async def curve(
+        self, spec: Mapping[str, Any], *, start: int = 0, stop: int | None = None, points: int = 1000
+    ) -> Curve:
+        return await self._call(self._curve(spec, start, stop, points))
+
+    async def schedule_curve(
+        self, name: str, *, start: int = 0, stop: int | None = None, points: int = 1000
+    ) -> NamedCurve:
+        return await self._call(self._schedule_curve(name, start, stop, points))
+
+    async def livez(self) -> Health:
+        return await self._call(self._livez())
 
     async def metrics(self) -> str:
-        return (await self._send(_Request("GET", "/metrics"))).text
+        return await self._call(self._metrics())
 
     async def ready(self) -> bool:
         try:

@@ -10,6 +10,7 @@ runs on past the horizon on it, and reports ``status`` STALE; ``lr(step)`` never
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import logging
@@ -17,6 +18,7 @@ import os
 import random
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ import numpy as np
 
 from .. import core
 from ._http import APIError, Client
+from ._types import ScheduleDocument, _Reader
 
 __all__ = ["RemoteSchedule", "ScheduleCopy", "Status"]
 
@@ -46,21 +49,27 @@ class ScheduleCopy:
     etag: str
     promised_until: int | None
     fetched_at: float
-    body: dict[str, Any]
+    document: ScheduleDocument
     compiled: core.History
 
     @classmethod
-    def from_body(cls, body: dict[str, Any], promised_until: int | None, fetched_at: float) -> ScheduleCopy:
+    def from_document(
+        cls, document: ScheduleDocument, promised_until: int | None, fetched_at: float
+    ) -> ScheduleCopy:
         """From the server's answer: each piece of the timeline is its revision's native translation
         (plain data, compiled by the numpy core; no spec validation needed here)."""
-        natives = {r["revision"]: r["native"] for r in body["revisions"]}
-        pieces = [(p["from_step"], p["revision"], natives[p["revision"]]) for p in body["timeline"]]
+        natives = {r.revision: r.native for r in document.revisions}
+        pieces = [(p.from_step, p.revision, natives[p.revision]) for p in document.timeline]
         compiled = core.build_history(pieces)
-        return cls(body["name"], body["etag"], promised_until, fetched_at, body, compiled)
+        return cls(document.name, document.etag, promised_until, fetched_at, document, compiled)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScheduleCopy:
-        return cls.from_body(data["schedule"], data["promised_until"], data["fetched_at"])
+    def from_dict(cls, data: object) -> ScheduleCopy:
+        """From :meth:`to_dict`'s data (a checkpoint, a cache file); :class:`MalformedResponseError` (a
+        ``ValueError``) names what is wrong with it."""
+        r = _Reader(data, "schedule copy")
+        document = ScheduleDocument.from_json(r.get("schedule", dict))
+        return cls.from_document(document, r.maybe("promised_until", int), r.get("fetched_at", float))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: for a checkpoint, a cache file, or a broadcast to other ranks."""
@@ -69,7 +78,7 @@ class ScheduleCopy:
             "etag": self.etag,
             "promised_until": self.promised_until,
             "fetched_at": self.fetched_at,
-            "schedule": self.body,
+            "schedule": self.document.to_json(),
         }
 
     def lr(self, step: int) -> float:
@@ -178,24 +187,24 @@ class RemoteSchedule:
         with self._lock:
             old = self._copy
             try:
-                body = self.client.get_schedule(
+                document = self.client.get_schedule(
                     self.name, step=step, horizon=self.horizon, etag=old.etag if old else None
                 )
-            except (APIError, httpx.HTTPError, ValueError) as exc:
+            except (APIError, httpx.HTTPError, ValueError) as exc:  # ValueError: a malformed answer
                 self._last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("lrs: keeping the last copy of %r: %s", self.name, self._last_error)
                 return False
             now = time.time()
             # the horizon the server granted last (it may cap what we ask for): a 304 carries no body
             until = min(step + min(self.horizon, self._granted), core.MAX_STEP)
-            if body is None:  # 304: unchanged; the server has promised the new horizon
+            if document is None:  # 304: unchanged; the server has promised the new horizon
                 assert old is not None
-                self._copy = ScheduleCopy(old.name, old.etag, until, now, old.body, old.compiled)
+                self._copy = dataclasses.replace(old, promised_until=until, fetched_at=now)
             else:
-                until = body.get("promised_until") or until  # the server may cap the horizon
+                until = document.promised_until or until  # the server may cap the horizon
                 try:
-                    copy = ScheduleCopy.from_body(body, until, now)
-                except (KeyError, TypeError, ValueError) as exc:  # e.g. a server older than this client
+                    copy = ScheduleCopy.from_document(document, until, now)
+                except (KeyError, TypeError, ValueError) as exc:  # a native spec this core cannot build
                     self._last_error = f"cannot evaluate the server's copy: {type(exc).__name__}: {exc}"
                     log.warning("lrs: keeping the last copy of %r: %s", self.name, self._last_error)
                     return False
@@ -226,7 +235,7 @@ class RemoteSchedule:
     def state_dict(self) -> dict[str, Any]:
         return self.copy.to_dict()
 
-    def load_state_dict(self, data: dict[str, Any]) -> None:
+    def load_state_dict(self, data: Mapping[str, Any]) -> None:
         self._copy = ScheduleCopy.from_dict(data)
 
     def _save_cache(self) -> None:

@@ -54,9 +54,11 @@ import dataclasses
 import logging
 import random
 import threading
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from .._extras import missing_extra
+from ..limits import etag_version
 
 try:
     import torch.distributed as dist
@@ -78,8 +80,7 @@ Mode = Literal["absolute", "scale"]
 
 def _version(etag: str) -> int:
     """The store-wide counter in an ETag (larger is newer); -1 if it is not one."""
-    value = etag.removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() else -1
+    return etag_version(etag)
 
 
 class RemoteLRScheduler(LRScheduler):
@@ -122,6 +123,8 @@ class RemoteLRScheduler(LRScheduler):
         self._init_error: str | None = None
         self._closed = threading.Event()
         self._connector: threading.Thread | None = None
+        self._torch_checked = False  # the first step() after construction is torch's own (its checks)
+        self._last_values: list[float] | None = None  # what get_last_lr() returns, unless torch stepped
         if self._rank == 0:
             self._start(remote)
         # LRScheduler.__init__ records initial_lr and takes the first step (step 0), whose sync hands
@@ -267,13 +270,14 @@ class RemoteLRScheduler(LRScheduler):
                     log.info("lrs: revision %d of %r takes effect at step %d", number, copy.name, start)
         self._copy = copy
 
-    def _lrs(self, step: int) -> list[float]:
+    def _lrs(self, step: int, base_lrs: Sequence[float | Tensor] | None = None) -> list[float]:
+        """Each group's LR at ``step`` (``base_lrs``: the groups' ``initial_lr``, for mode "scale")."""
         assert self._copy is not None
         lr = self._copy.lr(step)
         if self.mode == "absolute":
             return [lr] * len(self.optimizer.param_groups)
         ratio = lr / self._reference
-        return [float(base) * ratio for base in self.base_lrs]
+        return [float(base) * ratio for base in (self.base_lrs if base_lrs is None else base_lrs)]
 
     # -- LRScheduler ----------------------------------------------------------------------------------
 
@@ -292,20 +296,24 @@ class RemoteLRScheduler(LRScheduler):
         if self._remote is not None:
             # tells the RemoteSchedule the step, so that it refetches at half its horizon
             self._remote.observe(step)
-        if self._copy is None or self._constructing:
-            super().step()  # torch's own bookkeeping while it builds the scheduler
+        if self._constructing or self._copy is None or not self._torch_checked:
+            # torch's own step (its first step at construction, and the first one after: there torch
+            # checks that optimizer.step() came first): its counter, last_epoch, then get_lr() written to
+            # the groups and kept for get_last_lr()
+            self._torch_checked = not self._constructing and self._copy is not None
+            self._last_values = None
+            super().step()
             return
-        # What LRScheduler.step() does for a closed-form schedule, without its per-step wrappers (they
-        # cost more than the evaluation): the step counters, the groups' LRs, get_last_lr().
+        # Every later step does what LRScheduler.step() does for a closed-form schedule, without its
+        # per-step wrappers (they cost more than the evaluation: benchmarks/client.py), through public
+        # attributes: last_epoch, the groups' LRs, and what get_last_lr() (overridden below) returns.
+        # The one private write: torch's count of step() calls (its state dict carries it, its order
+        # check reads it), which torch offers no public way to advance but its own step().
         self._step_count += 1
         self.last_epoch = step
         values = self._lrs(step)
-        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
-            if isinstance(group["lr"], Tensor):  # capturable/fused optimizers: filled in place
-                group["lr"].fill_(lr)
-            else:
-                group["lr"] = lr
-        self._last_lr = list[float | Tensor](values)
+        self._write(values)
+        self._last_values = values
 
     def _write(self, values: list[float]) -> None:
         """Set the groups' LRs (a tensor LR, as capturable/fused optimizers use, is filled in place)."""
@@ -314,12 +322,18 @@ class RemoteLRScheduler(LRScheduler):
                 group["lr"].fill_(lr)
             else:
                 group["lr"] = lr
-        self._last_lr = list[float | Tensor](values)
 
     def get_lr(self) -> list[float | Tensor]:
+        """The groups' LRs at ``last_epoch`` (torch's ``step()`` asks; read them with ``get_last_lr()``)."""
         if self._copy is None:  # not connected yet: leave the groups as they are
             return [group["lr"] for group in self.optimizer.param_groups]
-        return list(self._lrs(self.last_epoch))
+        return list[float | Tensor](self._lrs(self.last_epoch))
+
+    def get_last_lr(self) -> list[float | Tensor]:
+        """The LRs the last ``step()`` (or ``load_state_dict()``) wrote to the groups."""
+        if self._last_values is None:  # the last step was torch's own
+            return super().get_last_lr()
+        return list[float | Tensor](self._last_values)
 
     def state_dict(self) -> dict[str, Any]:
         """The step, the schedule's name, the revision in force and the pinned copy (JSON-able); on rank 0
@@ -328,7 +342,7 @@ class RemoteLRScheduler(LRScheduler):
         latest = self._latest() if self._rank == 0 else None
         return {
             "last_epoch": self.last_epoch,
-            "_step_count": self._step_count,
+            "_step_count": super().state_dict()["_step_count"],  # torch's counter, as its state dict has it
             "name": self.name,
             "revision": self.revision,
             "mode": self.mode,
@@ -347,16 +361,23 @@ class RemoteLRScheduler(LRScheduler):
             raise ValueError(f"the state dict is of schedule {copy.name!r}, not {self._name!r}")
         if state_dict.get("mode", self.mode) != self.mode:
             raise ValueError(f"the state dict was saved with mode={state_dict['mode']!r}, not {self.mode!r}")
-        self.last_epoch = int(state_dict["last_epoch"])
-        self._step_count = int(state_dict.get("_step_count", self.last_epoch + 1))
-        if "base_lrs" in state_dict:
-            self.base_lrs = [float(lr) for lr in state_dict["base_lrs"]]
+        last_epoch = int(state_dict["last_epoch"])
+        base_lrs = (
+            [float(lr) for lr in state_dict["base_lrs"]] if "base_lrs" in state_dict else list(self.base_lrs)
+        )
         self._copy, self._candidate = None, None
-        self._pin(copy, self.last_epoch)
+        self._pin(copy, last_epoch)
         latest = state_dict.get("latest")
         if self._rank == 0 and latest is not None:
             self._candidate = ScheduleCopy.from_dict(latest)  # pinned at the next sync, on every rank
-        self._write(self._lrs(self.last_epoch))
+        values = self._lrs(last_epoch, base_lrs)
+        self._write(values)
+        self._last_values = values
+        # torch's own state, in the form its state_dict() has it, through its public load_state_dict: the
+        # step, its count of step() calls (which its check that optimizer.step() came first reads) and the
+        # base LRs
+        step_count = int(state_dict.get("_step_count", last_epoch + 1))
+        super().load_state_dict({"last_epoch": last_epoch, "_step_count": step_count, "base_lrs": base_lrs})
 
     # -- introspection --------------------------------------------------------------------------------
 
