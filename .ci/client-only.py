@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from lrserve import evaluate  # noqa: E402
 from lrserve.client import Client  # noqa: E402
 
-from tests.api.conftest import ADMIN, Server  # noqa: E402
+from tests._server import ADMIN, Server  # noqa: E402
 
 SPEC = {"kind": "torch", "name": "OneCycleLR", "base_lr": 0.1, "args": {"max_lr": 0.1, "total_steps": 300}}
 REVISION = {"kind": "warmup_cosine", "base_lr": 0.05, "warmup_steps": 10, "decay_steps": 90}

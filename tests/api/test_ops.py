@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from lrserve.api import create_app
 from prometheus_client.parser import text_string_to_metric_families
 
-from .conftest import ADMIN, Server, admin, make_settings
+from .._server import ADMIN, Server, admin, make_settings
 
 COSINE = {"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 0.001, "t_max": 10}
 LR_ROUTE = "/v1/schedules/{name}/lr"

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from lrserve import evaluate
 
-from ..store.conftest import POSTGRES_URL, need_postgres
-from .conftest import ADMIN, Server, admin
+from .._postgres import POSTGRES_URL, need_postgres
+from .._server import ADMIN, Server, admin
 
 LINEAR = {"kind": "linear", "start_lr": 0.2, "end_lr": 0.0, "steps": 1000}
 CONSTANT = {"kind": "constant", "lr": 0.5}

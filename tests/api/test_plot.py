@@ -12,7 +12,7 @@ import pytest
 from lrserve import MAX_STEP, StepError, evaluate, to_native
 from lrserve.plot import Chart, nice_ticks
 
-from .conftest import admin
+from .._server import admin
 
 MULTISTEP = {"kind": "multistep", "base_lr": 0.1, "milestones": [3000, 7000, 7001, 9000], "factor": 0.5}
 CYCLIC = {"kind": "cyclic", "base_lr": 0.001, "max_lr": 0.01, "step_size_up": 37}

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lrserve import evaluate, to_native
 
-from .conftest import ADMIN, READ, admin, make_settings
+from .._server import ADMIN, READ, admin, make_settings
 
 COSINE = {"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 0.001, "t_max": 10}
 CONSTANT = {"kind": "constant", "lr": 0.5}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lrserve.client import Client
 
-from ..api.conftest import ADMIN, REPO, Server
+from .._server import ADMIN, REPO, Server
 
 
 @dataclass

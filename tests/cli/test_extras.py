@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lrserve.client import Client
 
-from ..api.conftest import REPO, Server
+from .._server import REPO, Server
 from .conftest import fresh
 
 #: What a command may import only when it needs it (numpy comes with ``lrserve`` itself).

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import numpy as np
@@ -22,15 +22,22 @@ from lrserve.client import (
     BadRequestError,
     Client,
     ConflictError,
+    Health,
+    MalformedResponseError,
+    NamedLR,
+    NativeTranslation,
     NotFoundError,
     PreconditionError,
     RemoteSchedule,
     ScheduleCopy,
+    ScheduleDocument,
+    SpecLR,
     Status,
+    TimelinePiece,
     UnavailableError,
 )
 
-from ..api.conftest import ADMIN, Server
+from .._server import ADMIN, Server
 
 LINEAR = {"kind": "linear", "start_lr": 0.2, "end_lr": 0.0, "steps": 1000}
 CONSTANT = {"kind": "constant", "lr": 0.5}
@@ -49,30 +56,39 @@ def fresh() -> str:
 def test_every_method_round_trips(client: Client) -> None:
     name = fresh()
     created = client.put_schedule(name, LINEAR, "from the client")
-    assert created["schedule"] == LINEAR
+    assert isinstance(created, ScheduleDocument)
+    assert created.schedule == LINEAR
     got = client.get_schedule(name)
     assert got is not None
-    assert got["etag"] == created["etag"]
-    assert client.get_schedule(name, etag=created["etag"]) is None  # 304
-    assert client.lr(name, 10) == {"name": name, "step": 10, "lr": evaluate(LINEAR, 10), "revision": 1}
+    assert got.etag == created.etag
+    assert client.get_schedule(name, etag=created.etag) is None  # 304
+    assert client.lr(name, 10) == NamedLR(name, 10, evaluate(LINEAR, 10).item(), 1)
     table = client.table(LINEAR, stop=50, stride=7)
-    np.testing.assert_array_equal(table["lr"], evaluate(LINEAR, np.arange(0, 50, 7)))
-    assert client.table(LINEAR, steps=[3, 1])["steps"] == [3, 1]
+    np.testing.assert_array_equal(table.lr, evaluate(LINEAR, np.arange(0, 50, 7)))
+    assert client.table(LINEAR, steps=[3, 1]).steps.tolist() == [3, 1]
     named = client.schedule_table(name, stop=60, start=40, stride=5)
-    assert named["steps"] == [40, 45, 50, 55]
-    np.testing.assert_array_equal(named["lr"], evaluate(LINEAR, [40, 45, 50, 55]))
-    assert client.spec_lr(LINEAR, 7) == {"step": 7, "lr": evaluate(LINEAR, 7)}
-    assert client.livez() == {"status": "ok"}
+    assert named.steps.tolist() == [40, 45, 50, 55]
+    np.testing.assert_array_equal(named.lr, evaluate(LINEAR, [40, 45, 50, 55]))
+    assert client.spec_lr(LINEAR, 7) == SpecLR(7, evaluate(LINEAR, 7).item())
+    assert client.native(LINEAR) == NativeTranslation({**LINEAR, "end_lr": 0.0}, translated=False)
+    curve = client.curve(LINEAR, stop=100, points=10)
+    assert (curve.start, curve.stop) == (0, 100)
+    np.testing.assert_array_equal(curve.lr, evaluate(LINEAR, curve.steps))
+    assert client.livez() == Health("ok")
     assert client.ready() is True
     assert "lrs_http_requests_total" in client.metrics()
     with pytest.raises(ConflictError):  # the named table promised steps up to 55
         client.add_revision(name, CONSTANT, 55)
     revised = client.add_revision(name, CONSTANT, 500, "halfway")
-    assert revised["timeline"][-1] == {"from_step": 500, "revision": 2}
-    replaced = client.put_schedule(name, LINEAR, "again", if_match=revised["etag"], force=True)
-    assert replaced["description"] == "again"
-    assert name in [s["name"] for s in client.list_schedules(limit=1000)["items"]]
-    client.delete_schedule(name, replaced["etag"])
+    assert revised.timeline[-1] == TimelinePiece(from_step=500, revision=2)
+    assert revised.revisions[-1].comment == "halfway"
+    drawn = client.schedule_curve(name, stop=1000, points=10)
+    assert (drawn.name, drawn.etag, drawn.timeline) == (name, revised.etag, revised.timeline)
+    assert drawn.promised_step == 55
+    replaced = client.put_schedule(name, LINEAR, "again", if_match=revised.etag, force=True)
+    assert replaced.description == "again"
+    assert name in [s.name for s in client.list_schedules(limit=1000).items]
+    client.delete_schedule(name, replaced.etag)
     with pytest.raises(NotFoundError):
         client.get_schedule(name)
 
@@ -84,13 +100,15 @@ def test_errors_are_typed_and_carry_the_problem(client: Client, server: Server) 
     with pytest.raises(ConflictError) as conflict:
         client.add_revision(name, CONSTANT, 200)
     assert conflict.value.status == 409
-    assert conflict.value.problem["smallest_allowed_step"] == 301
+    assert conflict.value.smallest_allowed_step == 301
+    assert conflict.value.problem.extensions["promised_step"] == 300
+    assert conflict.value.problem.type == "urn:lrs:problem:promise-broken"
     with pytest.raises(PreconditionError) as precondition:
         client.put_schedule(name, CONSTANT)
     assert precondition.value.status == 428
     with pytest.raises(BadRequestError) as bad:
         client.table({"kind": "linear", "start_lr": -1}, stop=3)
-    assert any(e["loc"][:3] == ["body", "schedule", "start_lr"] for e in bad.value.problem["errors"])
+    assert any(e.loc[:3] == ("body", "schedule", "start_lr") for e in bad.value.problem.errors)
     with Client(server.url, "wrong") as wrong, pytest.raises(AuthError) as auth:
         wrong.put_schedule(fresh(), LINEAR)
     assert auth.value.status == 403
@@ -107,7 +125,7 @@ def test_retries_honour_retry_after_then_succeed() -> None:
         return httpx.Response(200, json={"name": "x", "step": 1, "lr": 0.1, "revision": 1})
 
     with Client("http://lrs.test", transport=httpx.MockTransport(handler), retries=3) as c:
-        assert c.lr("x", 1)["lr"] == 0.1
+        assert c.lr("x", 1).lr == 0.1
     assert len(calls) == 3
 
 
@@ -150,21 +168,26 @@ def test_async_client(server: Server) -> None:
         async with AsyncClient(server.url, ADMIN) as c:
             name = fresh()
             created = await c.put_schedule(name, LINEAR)
-            assert await c.get_schedule(name, etag=created["etag"]) is None
-            assert (await c.lr(name, 5))["lr"] == evaluate(LINEAR, 5)
+            assert await c.get_schedule(name, etag=created.etag) is None
+            assert (await c.lr(name, 5)).lr == evaluate(LINEAR, 5)
             with pytest.raises(ConflictError):
                 await c.add_revision(name, CONSTANT, 5)
-            assert (await c.add_revision(name, CONSTANT, 6))["revision"] == 2
-            assert (await c.table(CONSTANT, steps=[1]))["lr"] == [0.5]
+            assert (await c.add_revision(name, CONSTANT, 6)).revision == 2
+            assert (await c.table(CONSTANT, steps=[1])).lr.tolist() == [0.5]
             named = await c.schedule_table(name, stop=9, start=6)
-            assert named == {"steps": [6, 7, 8], "lr": [0.5, 0.5, 0.5]}
-            assert await c.spec_lr(LINEAR, 3) == {"step": 3, "lr": evaluate(LINEAR, 3)}
-            assert await c.livez() == {"status": "ok"}
+            assert (named.steps.tolist(), named.lr.tolist()) == ([6, 7, 8], [0.5, 0.5, 0.5])
+            assert await c.spec_lr(LINEAR, 3) == SpecLR(3, evaluate(LINEAR, 3).item())
+            assert (await c.native(CONSTANT)).schedule == CONSTANT
+            assert (await c.curve(CONSTANT, stop=5)).lr.tolist() == [0.5] * 5
+            assert (await c.schedule_curve(name, stop=9)).timeline[-1] == TimelinePiece(6, 2)
+            assert await c.livez() == Health("ok")
             assert await c.ready() is True
             assert "lrs_http_requests_total" in await c.metrics()
             listed = await c.list_schedules(limit=1000)
-            assert name in [s["name"] for s in listed["items"]]
-            await c.delete_schedule(name, (await c.get_schedule(name))["etag"])  # type: ignore[index]
+            assert name in [s.name for s in listed.items]
+            current = await c.get_schedule(name)
+            assert current is not None
+            await c.delete_schedule(name, current.etag)
 
     asyncio.run(run())
 
@@ -194,6 +217,24 @@ def test_a_revision_reaches_the_job_before_its_step(client: Client, server: Serv
     name = fresh()
     client.put_schedule(name, LINEAR)
     with RemoteSchedule(server.url, name, horizon=40, refresh_seconds=60) as rs:
+        # Each training step here is faster than a fetch; a real one is slower. So when a step asks the
+        # refresh thread to refetch (it passed half of the horizon), the loop waits for that refresh: the
+        # thread, not the test, calls refresh(), and a refresh that never comes fails the test.
+        refreshed = threading.Condition()
+        refresh = rs.refresh
+
+        def refresh_and_notify(step: int | None = None) -> bool:
+            ok = refresh(step)
+            with refreshed:
+                refreshed.notify_all()
+            return ok
+
+        rs.refresh = refresh_and_notify  # type: ignore[method-assign]
+
+        def refetched(step: int) -> bool:
+            until = rs.copy.promised_until
+            return until is not None and until - step > rs.horizon // 2
+
         seen: dict[int, float] = {}
         revision_step = None
         for step in range(400):
@@ -203,10 +244,15 @@ def test_a_revision_reaches_the_job_before_its_step(client: Client, server: Serv
                     client.add_revision(name, CONSTANT, step + 1)
                     revision_step = step + 1
                 except ConflictError as exc:
-                    revision_step = exc.problem["smallest_allowed_step"]
+                    revision_step = exc.smallest_allowed_step
+                    assert revision_step is not None
                     client.add_revision(name, CONSTANT, revision_step)
             seen[step] = rs.lr(step)
-            time.sleep(0.002)  # a training step; the refresh thread fetches meanwhile
+            with refreshed:
+                assert refreshed.wait_for(lambda step=step: refetched(step), timeout=30), (
+                    step,
+                    rs.last_error,
+                )
         assert revision_step is not None
         assert rs.status is Status.READY
     for step, lr in seen.items():
@@ -222,7 +268,7 @@ def test_304_keeps_the_copy_and_extends_the_horizon(client: Client, server: Serv
         assert rs.copy.etag == first.etag
         assert rs.copy.compiled is first.compiled  # not refetched: the server said 304
         assert rs.copy.promised_until == 600
-        assert client.get_schedule(name)["promised_step"] == 600  # type: ignore[index]
+        assert promised_step(client, name) == 600
 
 
 def test_outage_keeps_the_last_copy_and_the_cache_file(tmp_path: Path) -> None:
@@ -259,13 +305,17 @@ def test_copies_survive_a_round_trip_through_json(client: Client) -> None:
     client.add_revision(name, CONSTANT, 10)
     body = client.get_schedule(name)
     assert body is not None
-    copy = ScheduleCopy.from_body(body, 50, 1.0)
+    copy = ScheduleCopy.from_document(body, 50, 1.0)
     again = ScheduleCopy.from_dict(json.loads(json.dumps(copy.to_dict())))
-    torch_spec = body["revisions"][0]["schedule"]
+    assert again.document == body  # the same typed document, back from plain JSON
+    torch_spec = body.revisions[0].schedule
     assert [again.lr(s) for s in (0, 9, 10, 99)] == [*evaluate(torch_spec, [0, 9]), 0.5, 0.5]
     assert [again.revision_at(s) for s in (0, 9, 10)] == [1, 1, 2]
-    assert again.etag == body["etag"]
+    assert again.etag == body.etag
     assert again.promised_until == 50
+    without = {k: v for k, v in copy.to_dict().items() if k != "fetched_at"}
+    with pytest.raises(MalformedResponseError, match="malformed schedule copy: fetched_at is missing"):
+        ScheduleCopy.from_dict(without)
 
 
 def test_a_copy_the_client_cannot_evaluate_keeps_the_last_good_one(client: Client) -> None:
@@ -273,22 +323,24 @@ def test_a_copy_the_client_cannot_evaluate_keeps_the_last_good_one(client: Clien
     crash of the refresh thread or the training step."""
     name = fresh()
     client.put_schedule(name, LINEAR)
+
+    def without_native(request: httpx.Request) -> httpx.Response:
+        """The real server's answer (never a 304), with the revisions' native translations taken out."""
+        answer = client.http.get(request.url.path, params=request.url.params)
+        body = answer.json()
+        for r in body["revisions"]:
+            del r["native"]
+        return httpx.Response(answer.status_code, json=body)
+
     with RemoteSchedule(client.url, name, background=False) as remote:
         good = remote.copy
-        original = remote.client.get_schedule
-
-        def without_native(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
-            body = original(*args, **{**kwargs, "etag": None})
-            assert body is not None
-            for r in body["revisions"]:
-                del r["native"]
-            return body
-
-        remote.client.get_schedule = without_native  # type: ignore[method-assign]
+        remote.client.close()
+        remote.client = Client(client.url, transport=httpx.MockTransport(without_native), retries=0)
         assert remote.refresh() is False
         assert remote.copy is good
         assert remote.status is Status.STALE
-        assert "KeyError" in (remote.last_error or "")
+        assert "MalformedResponseError" in (remote.last_error or "")
+        assert "revisions[0].native is missing" in (remote.last_error or "")
         assert remote.lr(5) == evaluate(LINEAR, 5)
 
 
@@ -303,4 +355,10 @@ def test_the_server_caps_the_horizon_and_the_client_believes_it(client: Client, 
         assert rs._wake.is_set()
         assert rs.refresh(50_000)  # a 304: the granted horizon, not the asked one
         assert rs.copy.promised_until == 150_000
-        assert client.get_schedule(name)["promised_step"] == 150_000  # type: ignore[index]
+        assert promised_step(client, name) == 150_000
+
+
+def promised_step(client: Client, name: str) -> int:
+    body = client.get_schedule(name)
+    assert body is not None
+    return body.promised_step

@@ -14,7 +14,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")  # Keras 3 needs a backend before 
 
 from lrserve import evaluate
 
-from ..api.conftest import ADMIN, REPO, Server
+from .._server import ADMIN, REPO, Server
 
 
 def run(script: str, server: Server, **env: str) -> str:

@@ -14,7 +14,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")  # before keras is imported anywhe
 from lrserve import evaluate
 from lrserve.client import Client, RemoteSchedule
 
-from ..api.conftest import ADMIN, Server
+from .._server import ADMIN, Server
 
 WARMUP = {"kind": "warmup_cosine", "base_lr": 3e-3, "warmup_steps": 20, "decay_steps": 180, "min_lr": 1e-5}
 CONSTANT = {"kind": "constant", "lr": 0.5}

@@ -17,7 +17,7 @@ from pathlib import Path
 from lrserve import evaluate
 from packaging.requirements import Requirement
 
-from ..api.conftest import ADMIN, Server
+from .._server import ADMIN, Server
 
 ROOT = Path(__file__).resolve().parents[2]
 ONE_CYCLE = {
@@ -116,7 +116,9 @@ def test_the_client_fetches_and_evaluates_with_httpx_and_numpy_alone(server: Ser
     allowed = _closure({"numpy", "httpx"})
     assert {"numpy", "httpx", "anyio", "idna"} <= allowed
     blocked = _modules_outside(allowed)
-    assert {"pydantic", "fastapi", "starlette", "torch", "orjson", "yaml"} <= set(blocked)
+    heavy = {"pydantic", "fastapi", "starlette", "orjson", "yaml"}  # the README's test install has these
+    heavy |= {"torch"} & set(md.packages_distributions())  # and CI's has torch, which must be blocked too
+    assert heavy <= set(blocked)
     proc = subprocess.run(
         [sys.executable, "-c", RUN, json.dumps(blocked), server.url, "pkg"],
         capture_output=True,

@@ -2,10 +2,11 @@
 
     python _worker.py write PATH COUNT SECONDS     create "d", then per i: add a revision from step i + 1 and
                                                   promise step i + 1, printing each acknowledged write
-    python _worker.py promise PATH COUNT SECONDS   promise steps 1..COUNT of the existing "c"
+    python _worker.py promise PATH COUNT SECONDS   promise steps 1..COUNT of the existing "c", each one
+                                                  when a line arrives on stdin (the test's go-ahead)
 
 Each acknowledged write is printed (and flushed) only after the store returned. The loop stops by itself
-after COUNT writes or SECONDS, whichever comes first.
+after COUNT writes or SECONDS, whichever comes first (or, in ``promise`` mode, at the end of stdin).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main() -> None:
                 print(f"promise {i + 1} {version} {promised}", flush=True)
         elif mode == "promise":
             for step in range(1, count + 1):
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or not sys.stdin.readline():
                     break
                 version, promised = store.promise("c", step)
                 print(f"promise {step} {version} {promised}", flush=True)

@@ -3,6 +3,7 @@ another adds revisions cannot break the promise guard. The other process is ``_w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import random
@@ -33,6 +34,7 @@ class Worker:
         self.proc = subprocess.Popen(
             [sys.executable, str(WORKER), mode, str(db), str(count), str(PATIENCE)],
             cwd=ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             text=True,
@@ -58,6 +60,12 @@ class Worker:
         except queue.Empty:
             pytest.fail(f"the worker printed nothing in time; stderr:\n{self.stderr()}")
 
+    def go(self) -> None:
+        """Let the worker take its next step (``promise`` mode waits for a line on stdin before each)."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+
     def stderr(self) -> str:
         if self._stderr.closed:
             return self._err_text
@@ -66,6 +74,9 @@ class Worker:
 
     def finish(self, *, kill: bool) -> int:
         """Kill (SIGKILL) or wait for the worker; then all its output has been read. Its return code."""
+        assert self.proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self.proc.stdin.close()  # end of its go-aheads: a worker still waiting for one stops
         if kill:
             os.kill(self.proc.pid, signal.SIGKILL)
         try:
@@ -149,6 +160,9 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, kill_after: int) ->
 
 
 def test_a_promising_process_and_a_revising_process_keep_the_guard(tmp_path: Path) -> None:
+    """In lockstep: each round, the worker promises the next step while this process adds a revision at
+    or just past the last step it saw promised, so the two writes race for the same steps; the round ends
+    when the worker's promise is acknowledged (a handshake, so neither process starves the other)."""
     db = tmp_path / "lrs.sqlite3"
     store = SQLiteStore(db)
     try:
@@ -156,30 +170,18 @@ def test_a_promising_process_and_a_revising_process_keep_the_guard(tmp_path: Pat
         steps = 100
         worker = Worker(tmp_path, "promise", db, count=steps)
         promises: list[tuple[int, int, int]] = []
-        lock = threading.Lock()
-        done = threading.Event()
-
-        def collect() -> None:
-            deadline = time.monotonic() + PATIENCE
-            while (line := worker.next_line(deadline)) is not None:
-                words = line.split()
-                if words[0] == "promise":
-                    with lock:
-                        promises.append((int(words[1]), int(words[2]), int(words[3])))
-            done.set()
-
-        collector = threading.Thread(target=collect, daemon=True)
-        collector.start()
         rng = random.Random(7)
         accepted: list[tuple[int, int]] = []
         claimed: list[tuple[int, int]] = []
         refused = 0
         deadline = time.monotonic() + PATIENCE
+        finished = False
         try:
-            while not done.is_set() and time.monotonic() < deadline:
-                with lock:
-                    frontier = promises[-1][0] if promises else 0
-                start = frontier + rng.randint(0, 3)
+            assert worker.next_line(deadline) == "ready", worker.stderr()
+            for _ in range(steps):
+                frontier = promises[-1][0] if promises else 0
+                worker.go()  # the worker promises frontier + 1 ...
+                start = frontier + rng.randint(0, 3)  # ... while this adds a revision from about there
                 try:
                     record = store.add_revision(
                         "c", {"kind": "constant", "lr": 0.2}, start, "", if_match=None, force=False
@@ -189,18 +191,22 @@ def test_a_promising_process_and_a_revising_process_keep_the_guard(tmp_path: Pat
                 else:
                     accepted.append((start, record.version))
                     claimed.append((record.promised, start))
-                time.sleep(0.002)  # let the worker in: SQLite's busy wait backs off in steps of up to 100 ms
+                line = worker.next_line(deadline)
+                assert line is not None and line.startswith("promise "), (line, worker.stderr())
+                words = line.split()
+                promises.append((int(words[1]), int(words[2]), int(words[3])))
+            assert worker.next_line(deadline) == "done", worker.stderr()
+            assert worker.next_line(deadline) is None, worker.stderr()
+            finished = True
         finally:
-            code = worker.finish(kill=not done.is_set())
-            collector.join(timeout=PATIENCE)
+            code = worker.finish(kill=not finished)
         assert code == 0, worker.stderr()
-        assert done.is_set()
 
         assert [step for step, _, _ in promises] == list(range(1, steps + 1))
         assert guard_violations(promises, accepted) == []
         assert all(promised < start for promised, start in claimed)
-        assert accepted
-        assert refused
+        assert accepted  # a revision past the last promise (start > frontier + 1) always gets in
+        assert refused  # one at the last promise (start == frontier) never does
         final = store.get("c")
         assert final.promised == steps
         assert len(final.revisions) == len(accepted) + 1

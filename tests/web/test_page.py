@@ -22,7 +22,7 @@ from lrserve import evaluate, to_native
 from lrserve.client import Client
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from ..api.conftest import ADMIN, Server
+from .._server import ADMIN, Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
@@ -178,7 +178,7 @@ def test_an_operator_creates_a_schedule_and_posts_a_revision_that_appears_on_the
     page.click("#create")
     expect(page.locator("#create-state")).to_contain_text("created")
     created = client.get_schedule(name)
-    assert created is not None and created["schedule"] == COSINE
+    assert created is not None and created.schedule == COSINE
     assert page.evaluate("() => [sessionStorage.getItem('lrs.token'), localStorage.length]") == [ADMIN, 0]
 
     client.lr(name, 150)  # a trainer was served step 150: a revision may take effect from 151 on
@@ -202,7 +202,7 @@ def test_an_operator_creates_a_schedule_and_posts_a_revision_that_appears_on_the
     assert drawn["lr"] == list(want)
     assert steps.max() >= 200
     body = client.get_schedule(name)
-    assert body is not None and body["timeline"][-1] == {"from_step": 200, "revision": 2}
+    assert body is not None and (body.timeline[-1].from_step, body.timeline[-1].revision) == (200, 2)
     shot(page, "schedule")
     # a new tab starts without the token: it was kept for this tab's session only
     other = page.context.browser.new_context().new_page()  # type: ignore[union-attr]
