@@ -158,3 +158,25 @@ def test_native_decaying_stable_phase_needs_a_timescale() -> None:
     with pytest.raises(SpecError, match="stable_timescale"):
         parse_spec(spec)
     assert evaluate(spec | {"stable_timescale": 4.0}, [0])[0] == 0.1
+
+
+def test_a_k_decay_that_overflows_is_refused_where_timm_raises() -> None:
+    """timm computes ``t_i ** k_decay`` in Python floats: 2.0 ** 1024 raises OverflowError there, at every
+    step of the cycle. lrs refuses those steps (a StepError, 422 over HTTP), never a 500 or a made-up LR."""
+    import math
+
+    from lrserve import StepError, evaluate, evaluate_one
+
+    with pytest.raises(OverflowError):
+        math.pow(2.0, 1024.0)  # what timm's scheduler does
+    spec = {
+        "kind": "timm",
+        "name": "CosineLRScheduler",
+        "base_lr": 0.1,
+        "args": {"t_initial": 2, "k_decay": 1024.0},
+    }
+    for step in (0, 1):
+        with pytest.raises(StepError, match=f"not a real number\\) at step {step}"):
+            evaluate_one(spec, step)
+    with pytest.raises(StepError, match="not a real number"):
+        evaluate(spec, range(4))

@@ -485,8 +485,14 @@ class Restarts(Schedule):
             x *= 0.5
         else:
             if self.k != 1.0:
-                x **= self.k
-                x /= t_i**self.k
+                # timm computes t_cur ** k / t_i ** k in Python floats, which raise OverflowError where
+                # t_i ** k is past the largest float: there the LR is not a number (NaN), which the engine
+                # refuses
+                with np.errstate(over="ignore", invalid="ignore"):
+                    x **= self.k
+                    den = np.power(t_i, self.k)
+                    x /= den
+                x[np.broadcast_to(np.isinf(den), x.shape)] = np.nan
             else:
                 x /= t_i
             if self.shape == "cosine":
@@ -528,11 +534,20 @@ class Restarts(Schedule):
             x = t_cur / t_i
             g = 0.5 * (1.0 - math.tanh(self.lb * (1.0 - x) + self.ub * x))
         else:
-            x = math.pow(t_cur, self.k) / math.pow(t_i, self.k) if self.k != 1.0 else t_cur / t_i
+            x = _pow_ratio(t_cur, t_i, self.k) if self.k != 1.0 else t_cur / t_i
             g = 0.5 * (1.0 + math.cos(_PI * x)) if self.shape == "cosine" else math.pow(1.0 - x, self.power)
         if self.decay_mode == "peak":
             return self.floor + (self.base * math.pow(self.decay, i) - self.floor) * g
         return self.floor + (self.base - self.floor) * g * math.pow(self.decay, i)
+
+
+def _pow_ratio(a: float, b: float, k: float) -> float:
+    """``a ** k / b ** k`` as timm computes it; NaN where timm raises OverflowError (``b ** k`` past the
+    largest float)."""
+    try:
+        return math.pow(a, k) / math.pow(b, k)
+    except OverflowError:
+        return math.nan
 
 
 class StableDecay(Schedule):
