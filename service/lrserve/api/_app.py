@@ -23,7 +23,7 @@ from ._serving import Registry, apply_schedules_file
 from ._settings import Settings
 from .routes import evaluate, lr, ops, plot, schedules, web
 
-__all__ = ["apply_schedules_file", "configure_logging", "create_app"]
+__all__ = ["configure_logging", "create_app"]
 
 log = logging.getLogger("lrs")
 
@@ -73,13 +73,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         telemetry={"tracing": cfg.opentelemetry, "metrics": cfg.opentelemetry, "logs": cfg.opentelemetry},
+        # one schema per model for requests and responses: a response echoes the spec as sent
+        separate_input_output_schemas=False,
+        # operation ids are the endpoints' names (read_schedule): generated clients name functions so
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.metrics = Metrics()
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            # One schema per model for requests and responses: a response echoes the spec as sent.
-            app.separate_input_output_schemas = False
             app.openapi_schema = _openapi.finish(app, FastAPI.openapi(app))
         return app.openapi_schema
 

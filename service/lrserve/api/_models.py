@@ -9,7 +9,7 @@ from typing_extensions import TypeAliasType
 
 from .._engine import Spec, check_depth
 from ..core import MAX_STEP
-from ..limits import NAME_PATTERN
+from ..limits import MAX_TEXT, NAME_PATTERN
 from ..specs import native
 
 __all__ = [
@@ -38,7 +38,7 @@ __all__ = [
 Step = Annotated[int, Field(ge=0, le=MAX_STEP)]
 #: A spec in the native language (what a dialect's spec translates to), named once in OpenAPI.
 NativeSpec = TypeAliasType("NativeSpec", native.NativeSpec)
-Text = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")]  # no NUL: PostgreSQL refuses it
+Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=r"^[^\x00]*$")]  # no NUL: PostgreSQL refuses it
 
 
 class _In(BaseModel):

@@ -8,7 +8,6 @@ FastAPI leaves four things for here, each fixed once for the whole document:
   every component is named by its title.
 - **Problems.** Errors are ``application/problem+json`` bodies that no route returns as a model, so the
   ``Problem`` schema (and its ``ProblemError``) are added by hand.
-- **Operation ids** are the endpoints' names (``read_schedule``), which generated clients use.
 - **Optional auth on reads.** A read is answered without a token unless the server sets a read token:
   its ``security`` is ``[{}, {"HTTPBearer": []}]``; writes keep the bearer token required.
 - **Number constants** are written as one-value enums (a generator mistranslates negative ones).
@@ -142,15 +141,14 @@ def _api_routes(app: FastAPI) -> Iterator[Any]:
 
 
 def _operations(app: FastAPI, doc: dict[str, Any]) -> None:
-    """Each operation is named by its endpoint (``read_schedule``, not FastAPI's
-    ``read_schedule_v1_schedules__name__get``): generated clients name their functions so. Reads may
-    send the bearer token or not (a server without a read token answers them anyway)."""
+    """Reads may send the bearer token or not (a server without a read token answers them anyway).
+    Operation ids are the endpoints' names (``create_app``'s ``generate_unique_id_function``): two
+    endpoints of one name would make two operations of one id, refused here."""
     for route in _api_routes(app):
         for method in route.methods if route.include_in_schema else ():
             operation = doc["paths"].get(route.path_format, {}).get(method.lower())
             if operation is None:
                 continue
-            operation["operationId"] = route.name
             if _depends_on(route.dependant, Reader.dependency):
                 operation["security"] = [{}, {BEARER: []}]
     ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]

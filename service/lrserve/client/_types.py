@@ -126,6 +126,13 @@ class _Reader:
         values.flags.writeable = False
         return values
 
+    def samples(self) -> tuple[core.IntArray, core.FloatArray]:
+        """The arrays ``steps`` and ``lr``, of one length: ``lr[i]`` is the LR at ``steps[i]``."""
+        steps, lr = self.array("steps", "i"), self.array("lr", "if")
+        if steps.shape != lr.shape:
+            self.fail("lr", f"has {lr.size} values for {steps.size} steps")
+        return steps, lr
+
 
 def _plain(value: Any) -> Any:
     """JSON data of a typed value: dataclasses as objects, tuples as arrays, mappings copied."""
@@ -382,11 +389,7 @@ class Table:
 
     @classmethod
     def from_json(cls, data: object) -> Table:
-        r = _Reader(data, "table")
-        steps, lr = r.array("steps", "i"), r.array("lr", "if")
-        if steps.shape != lr.shape:
-            r.fail("lr", f"has {lr.size} values for {steps.size} steps")
-        return cls(steps, lr)
+        return cls(*_Reader(data, "table").samples())
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,9 +418,7 @@ class Curve:
 
     @staticmethod
     def _read(r: _Reader) -> tuple[int, int, core.IntArray, core.FloatArray]:
-        steps, lr = r.array("steps", "i"), r.array("lr", "if")
-        if steps.shape != lr.shape:
-            r.fail("lr", f"has {lr.size} values for {steps.size} steps")
+        steps, lr = r.samples()
         return r.get("start", int), r.get("stop", int), steps, lr
 
     @classmethod

@@ -78,11 +78,6 @@ log = logging.getLogger("lrs.client")
 Mode = Literal["absolute", "scale"]
 
 
-def _version(etag: str) -> int:
-    """The store-wide counter in an ETag (larger is newer); -1 if it is not one."""
-    return etag_version(etag)
-
-
 class RemoteLRScheduler(LRScheduler):
     """Sets the optimizer's LRs from the named schedule ``name`` of the lrs server at ``url``.
 
@@ -206,7 +201,7 @@ class RemoteLRScheduler(LRScheduler):
         if not copies:
             return None
         # the highest ETag is the newest history; on a tie, the first (the freshest promise) wins
-        return max(copies, key=lambda c: _version(c.etag))
+        return max(copies, key=lambda c: etag_version(c.etag))
 
     # -- every rank: the pinned copy ------------------------------------------------------------------
 
