@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import ASGIApp
 
 from .. import __version__
@@ -100,16 +101,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 class App(FastAPI):
-    """FastAPI, with :class:`~.routes.lr.HotPath` in front of its router, inside every middleware."""
+    """FastAPI, with :class:`~.routes.lr.HotPath` right inside its error mapping (so inside every
+    middleware)."""
 
     lr_route: lr.LrRoute
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
         layer: Any = stack
-        while getattr(layer, "app", None) is not self.router:
+        while not isinstance(layer, ExceptionMiddleware):
             layer = layer.app  # each middleware holds the app it wraps as .app (Starlette's convention)
-        layer.app = lr.HotPath(self.router, self.lr_route)
+        layer.app = lr.HotPath(layer.app, self.lr_route)
         return stack
 
 

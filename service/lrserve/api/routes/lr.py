@@ -8,9 +8,11 @@ errors are Pydantic's own, and calls the same token check as the ``Reader`` depe
 and the app's one error mapping (``_errors.install``) answers them, as for every route.
 
 FastAPI's router and its per-route request handling cost more than the whole handler
-(``benchmarks/http.py``), so :class:`HotPath` sits where FastAPI puts its router, *inside* every
-middleware and the error mapping, and sends a request on this route's path straight to :func:`serve`;
-every other request goes on to the router. Middleware added later wraps this route like any other.
+(``benchmarks/http.py``), so :class:`HotPath` sits right inside the error mapping (Starlette's
+``ExceptionMiddleware``), so inside every middleware, and sends a request on this route's path straight
+to :func:`serve`; every other request goes on, to FastAPI's ``AsyncExitStackMiddleware`` (which closes
+uploaded files: this route takes none) and its router. Middleware added later wraps this route like any
+other.
 """
 
 from __future__ import annotations
@@ -44,24 +46,22 @@ async def read_lr(name: Name, step: Annotated[Step, Query()], state: State) -> d
     return {"name": name, "step": step, "lr": lr, "revision": entry.compiled.revision_at(step)}
 
 
-class _Path(TypedDict):
-    name: Name
-
-
 class _Query(TypedDict):
     step: Step
 
 
-_PATH = TypeAdapter(_Path)
-_QUERY = TypeAdapter(_Query)
+# The very types of read_lr's parameters, so errors (type, msg) are Pydantic's own, as on every route.
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
+_STEP: TypeAdapter[int] = TypeAdapter(Step)
+_QUERY = TypeAdapter(_Query)  # only to word a missing step as FastAPI does
 
 
-def _validate(adapter: TypeAdapter[Any], where: str, data: Any) -> Any:
+def _validate(adapter: TypeAdapter[Any], loc: tuple[str, ...], value: Any) -> Any:
     try:
-        return adapter.validate_python(data)
+        return adapter.validate_python(value)
     except ValidationError as exc:
         raise RequestValidationError(
-            [{**e, "loc": (where, *e["loc"])} for e in exc.errors(include_url=False)]
+            [{**e, "loc": (*loc, *e["loc"])} for e in exc.errors(include_url=False)]
         ) from None
 
 
@@ -70,7 +70,12 @@ def _query(raw: bytes) -> dict[str, str]:
     text = raw.decode("latin-1")
     if "%" in text or "+" in text:  # something to decode: the standard library does it
         return dict(parse_qsl(text, keep_blank_values=True))
-    return dict(part.partition("=")[::2] for part in text.split("&") if part)  # ?step=123: a split
+    params = {}
+    for part in text.split("&"):  # ?step=123: a split
+        if part:
+            key, _, value = part.partition("=")
+            params[key] = value
+    return params
 
 
 async def serve(request: Request) -> Response:
@@ -78,8 +83,11 @@ async def serve(request: Request) -> Response:
     state: Resources = request.app.state.lrs
     if state.tokens.read is not None:  # reads are open unless the server has a read token
         state.tokens.check_read(request.headers.get("authorization"))  # what the Reader dependency calls
-    name = _validate(_PATH, "path", request.path_params)["name"]
-    step = _validate(_QUERY, "query", _query(request.scope["query_string"]))["step"]
+    name = _validate(_NAME, ("path", "name"), request.path_params["name"])
+    raw = _query(request.scope["query_string"]).get("step")
+    if raw is None:
+        _validate(_QUERY, ("query",), {})  # raises: the step is missing
+    step = _validate(_STEP, ("query", "step"), raw)
     return json_response(await read_lr(name, step, state))
 
 
@@ -110,11 +118,11 @@ def add_route(app: FastAPI) -> LrRoute:
 
 
 class HotPath:
-    """In front of the router (inside the middleware): ``GET`` on the route's path goes to :func:`serve`
-    directly, with the scope the router would give it (``route``, ``path_params``); all else goes on."""
+    """Inside the error mapping: ``GET`` on the route's path goes to :func:`serve` directly, with the
+    scope the router would give it (``route``, ``path_params``); all else goes on to ``app``."""
 
-    def __init__(self, router: ASGIApp, route: LrRoute) -> None:
-        self.router, self.route = router, route
+    def __init__(self, app: ASGIApp, route: LrRoute) -> None:
+        self.app, self.route = app, route
         self._match = route.path_regex.match  # the route's own pattern: the path is defined once
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -127,4 +135,4 @@ class HotPath:
                 response = await serve(Request(scope, receive))
                 await response(scope, receive, send)
                 return
-        await self.router(scope, receive, send)
+        await self.app(scope, receive, send)
