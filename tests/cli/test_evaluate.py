@@ -47,6 +47,15 @@ def test_csv_is_the_engines_numbers_exactly(spec_file: SpecFile, steps: str) -> 
     assert got_lr == evaluate(COSINE, np.array(want, dtype=np.int64)).tolist()
 
 
+def test_yaml_floats_are_numbers_as_in_yaml_1_2(spec_file: SpecFile) -> None:
+    """``1e-5`` without a dot is a number, as in the schedules file (PyYAML alone reads it as text)."""
+    path = spec_file("tiny.yaml", "kind: cosine_annealing\nbase_lr: 1e-1\nmin_lr: 1E-5\nt_max: 10\n")
+    run = lrs("eval", str(path), "--steps", "0:11")
+    assert run.code == 0, run.err
+    spec = {"kind": "cosine_annealing", "base_lr": 0.1, "min_lr": 1e-5, "t_max": 10}
+    assert _csv(run.out)[1] == evaluate(spec, range(11)).tolist()
+
+
 def test_json_and_npy_are_the_engines_numbers_exactly(spec_file: SpecFile, tmp_path: Path) -> None:
     path = spec_file(
         "one-cycle.yaml",
@@ -118,8 +127,8 @@ def test_an_invalid_spec_names_each_field_and_exits_2(spec_file: SpecFile) -> No
     ("text", "message"),
     [
         (
-            "kind: cosine_annealing\nbase_lr: 0.1\nmin_lr: 1e-5\nt_max: 10\n",
-            "  min_lr: Input should be a valid number (YAML reads 1e-5 as text: write it with a dot, e.g. 1.0e-5)",
+            "kind: cosine_annealing\nbase_lr: 0.1\nmin_lr: '1e-5'\nt_max: 10\n",
+            "  min_lr: Input should be a valid number ('1e-5' is text: write the number without quotes)",
         ),
         (
             "kind: nope\n",

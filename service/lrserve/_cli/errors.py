@@ -32,8 +32,7 @@ class Failure(Exception):
 def field_lines(errors: list[dict[str, Any]], data: Any = None) -> list[str]:
     """``  schedules.0.t_max: Input should be greater than 0`` for each ``{"loc", "msg"}`` error.
 
-    With ``data`` (what the errors are about), a number that YAML read as text gets a hint: YAML 1.1,
-    which PyYAML (and the server's LRS_SCHEDULES_FILE) follows, reads ``1e-5`` as a string.
+    With ``data`` (what the errors are about), a number written as text (``"1e-5"``, quoted) gets a hint.
     """
     lines = []
     for error in errors:
@@ -41,7 +40,7 @@ def field_lines(errors: list[dict[str, Any]], data: Any = None) -> list[str]:
         line = f"  {'.'.join(loc) or '(spec)'}: {error.get('msg', error)}"
         value = _at(data, error.get("loc", []))
         if error.get("type") == "float_type" and isinstance(value, str) and _is_number(value):
-            line += f" (YAML reads {value} as text: write it with a dot, e.g. {_dotted(value)})"
+            line += f" ({value!r} is text: write the number without quotes)"
         lines.append(line)
     return lines
 
@@ -62,11 +61,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _dotted(text: str) -> str:
-    mantissa, e, exponent = text.lower().partition("e")
-    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
 
 
 def explain(exc: APIError, name: str | None = None) -> Failure:

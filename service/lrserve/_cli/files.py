@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .._extras import missing_extra
+from .._schedules_file import yaml_loader
 from .errors import USAGE, Failure
 
 __all__ = ["load", "read_text"]
@@ -28,8 +29,8 @@ def read_text(path: str) -> tuple[str, str]:
 def load(path: str) -> tuple[Any, str]:
     """The data in a JSON or YAML file (``-``: standard input), and its name for messages.
 
-    JSON is tried first whatever the name, so that a JSON number such as ``1e-5`` stays a number (YAML
-    1.1 would read it as a string); a ``.json`` file must be JSON, anything else may be YAML.
+    JSON is tried first whatever the name; a ``.json`` file must be JSON, anything else may be YAML, read
+    as the schedules file is (:func:`lrserve._schedules_file.yaml_loader`: ``1e-5`` is a number).
     """
     text, label = read_text(path)
     try:
@@ -43,6 +44,6 @@ def load(path: str) -> tuple[Any, str]:
     except ModuleNotFoundError as exc:
         raise missing_extra(exc, "cli", f"reading {label} as YAML (as JSON: {json_error})") from exc
     try:
-        return yaml.safe_load(text), label
+        return yaml.load(text, Loader=yaml_loader()), label  # a SafeLoader
     except yaml.YAMLError as exc:
         raise Failure(f"{label} is not valid YAML or JSON: {exc}", USAGE) from None
