@@ -327,7 +327,8 @@ class RemoteLRScheduler(LRScheduler):
     def get_last_lr(self) -> list[float | Tensor]:
         """The LRs the last ``step()`` (or ``load_state_dict()``) wrote to the groups."""
         if self._last_values is None:  # the last step was torch's own
-            return super().get_last_lr()
+            last: list[float | Tensor] = super().get_last_lr()  # (untyped when torch is not installed)
+            return last
         return list[float | Tensor](self._last_values)
 
     def state_dict(self) -> dict[str, Any]:
