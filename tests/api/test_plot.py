@@ -202,3 +202,29 @@ def test_ticks_are_round_and_cover_the_range(lo: float, hi: float) -> None:
     mantissa = gaps[0] / 10 ** np.floor(np.log10(gaps[0]))
     assert round(mantissa, 6) in (1, 2, 5)
     assert 3 <= len(ticks) <= 11
+
+
+@pytest.mark.parametrize("lr", [1.5e308, 5e-324, 1e-300, 1.0], ids=["near-max", "subnormal", "tiny", "one"])
+def test_log_plots_of_extreme_lrs_are_drawn_not_a_500(http: Any, lr: float) -> None:
+    """A log axis covers the float64 decades (1e-323 to 1e308) and keeps about ten ticks."""
+    spec = {"kind": "constant", "lr": lr}
+    r = http.post("/v1/plot", json={"schedule": spec, "stop": 10, "log": True})
+    assert r.status_code == 200, r.text
+    root = svg(r.text)
+    assert paths(root, "series"), r.text[:500]
+    ticks = [e for e in root.iter() if e.get("class") == "ytick"]
+    assert 2 <= len(ticks) <= 12
+    name = fresh()
+    assert http.put(f"/v1/schedules/{name}", json={"schedule": spec}, headers=admin()).status_code == 201
+    r = http.get(f"/v1/schedules/{name}/plot.svg", params={"log": "true", "stop": 10})
+    assert r.status_code == 200, r.text
+    svg(r.text)
+
+
+@pytest.mark.parametrize("lr", [1.5e308, 5e-324], ids=["near-max", "subnormal"])
+def test_log_png_plots_of_extreme_lrs_are_drawn(app_client: Any, lr: float) -> None:
+    pytest.importorskip("matplotlib")
+    body = {"schedule": {"kind": "constant", "lr": lr}, "stop": 10, "log": True}
+    r = app_client.post("/v1/plot", json=body, headers={"Accept": "image/png"})
+    assert r.status_code == 200, r.text
+    assert r.content.startswith(b"\x89PNG")

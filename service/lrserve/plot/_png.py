@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .._extras import missing_extra
 from ._chart import COLORS, Chart
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["render_png"]
 
 
 def render_png(chart: Chart) -> bytes:
     """The chart as PNG bytes (``width`` x ``height`` pixels). Needs matplotlib: ``lrserve[plot]``."""
-    series, served, width, height = chart.series, chart.served, chart.width, chart.height
     try:
         from matplotlib.figure import Figure
     except ModuleNotFoundError as exc:
         raise missing_extra(exc, "plot", "PNG plots") from exc
+    # matplotlib's log scale computes decades past float64's range for LRs near it (1e308): numpy warns
+    # of the overflow, and the axis is drawn all the same
+    with np.errstate(over="ignore"):
+        return _draw(chart, Figure)
+
+
+def _draw(chart: Chart, Figure: type[Figure]) -> bytes:
+    series, served, width, height = chart.series, chart.served, chart.width, chart.height
     dpi = 100
     fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
     ax = fig.add_subplot()

@@ -77,6 +77,9 @@ def _step_label(value: float) -> str:
     return str(v)
 
 
+_MIN_DECADE, _MAX_DECADE = -323, 308
+
+
 def _frame(series: Sequence[Series], log: bool, width: float, height: float) -> _Frame:
     steps = np.concatenate([s.steps for s in series]) if series else np.array([0, 1])
     lrs = np.concatenate([s.lr for s in series]) if series else np.array([0.0, 1.0])
@@ -85,11 +88,14 @@ def _frame(series: Sequence[Series], log: bool, width: float, height: float) -> 
         positive = lrs[lrs > 0]
         hi = float(positive.max()) if positive.size else 1.0
         lo = float(positive.min()) if positive.size else hi / 10
-        y0 = 10 ** math.floor(math.log10(lo))
-        y1 = 10 ** math.ceil(math.log10(hi))
-        if y1 <= y0:
-            y1 = y0 * 10
-        ticks = [10.0**k for k in range(round(math.log10(y0)), round(math.log10(y1)) + 1)]
+        # decades of float64: 1e-323 is the smallest power of ten above 0, 1e308 the largest below inf
+        e0 = max(math.floor(math.log10(lo)), _MIN_DECADE)
+        e1 = min(math.ceil(math.log10(hi)), _MAX_DECADE)
+        if e1 <= e0:
+            e0, e1 = (e1 - 1, e1) if e1 == _MAX_DECADE else (e0, e0 + 1)
+        y0, y1 = 10.0**e0, 10.0**e1
+        every = -(-(e1 - e0) // 10)  # at most about ten ticks, a decade or a few apart
+        ticks = [10.0**k for k in range(e0, e1 + 1, every)]
     else:
         hi = float(lrs.max()) if lrs.size else 1.0
         lo = min(0.0, float(lrs.min()) if lrs.size else 0.0)
@@ -133,7 +139,9 @@ def render_svg(chart: Chart) -> str:
     for value in f.ticks:  # horizontal grid and y labels
         y = f.y(value)
         out.append(f'<line x1="{f.left}" x2="{width - f.right}" y1="{y:.2f}" y2="{y:.2f}" stroke="#e4e4e4"/>')
-        out.append(f'<text x="{f.left - 6}" y="{y + 4:.2f}" text-anchor="end">{_label(value)}</text>')
+        out.append(
+            f'<text class="ytick" x="{f.left - 6}" y="{y + 4:.2f}" text-anchor="end">{_label(value)}</text>'
+        )
     for value in nice_ticks(f.x0, f.x1, 7):  # x labels
         x = f.x(value)
         out.append(f'<line x1="{x:.2f}" x2="{x:.2f}" y1="{bottom}" y2="{bottom + 5}" stroke="#333"/>')
