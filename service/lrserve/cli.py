@@ -34,6 +34,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .api import Settings
     from .api._app import configure_logging
     from .api._auth import ensure_admin_token
+    from .store import redacted
 
     try:
         import uvicorn
@@ -51,7 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.host,
         args.port,
         settings.data_dir,
-        settings.resolved_database_url,
+        redacted(settings.resolved_database_url),
     )
     uvicorn.run(
         "lrserve.api:create_app",

@@ -8,6 +8,7 @@ several replicas — ``open_store("postgresql://user:password@host:5432/database
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from ._base import (
     AlreadyExists,
@@ -41,6 +42,7 @@ __all__ = [
     "StoreError",
     "Unavailable",
     "open_store",
+    "redacted",
     "timeline",
 ]
 
@@ -61,5 +63,20 @@ def open_store(url: str) -> Store:
     if sep and scheme in ("postgresql", "postgres"):
         return PostgresStore(url)
     raise ValueError(
-        f"unsupported database URL {url!r}: expected sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE"
+        f"unsupported database URL {redacted(url)!r}: expected sqlite:///PATH or "
+        "postgresql://USER@HOST:PORT/DATABASE"
     )
+
+
+def redacted(url: str) -> str:
+    """``url`` with its password, if it has one, shown as ``***``: what may be printed or logged.
+
+    >>> redacted("postgresql://lrs:secret@db:5432/lrs")
+    'postgresql://lrs:***@db:5432/lrs'
+    """
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
