@@ -11,6 +11,7 @@ import re
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "MAX_CACHED_SCHEDULES",
     "MAX_DEPTH",
     "MAX_ETAG_DIGITS",
     "MAX_ITEMS",
@@ -47,6 +48,9 @@ MAX_TABLE_ROWS = 1_000_000
 
 #: The default of the server's ``max_page_size``: the most schedules one list page returns.
 MAX_PAGE_SIZE = 1_000
+
+#: The most compiled schedules one server process keeps in memory (a schedule dropped is read again).
+MAX_CACHED_SCHEDULES = 10_000
 
 #: The most digits an ETag's number may have: versions count changes, so 18 digits (< 2**63, what the
 #: databases store) is plenty, and ``int()`` is never given thousands of digits (Python refuses those).

@@ -29,6 +29,7 @@ from .._schedules_file import Entry as FileEntry
 from .._schedules_file import SchedulesFileError, load, plan, promise_refusal, read_entries
 from ..core import History, join_history
 from ..dialects._base import DialectSpec
+from ..limits import MAX_CACHED_SCHEDULES
 from ..store import AlreadyExists, PromiseBroken, Revision, ScheduleRecord, Stale, Store, timeline
 
 __all__ = ["Entry", "Registry", "apply_schedules_file", "compile_history", "translate"]
@@ -60,23 +61,39 @@ class Entry:
 
 
 class Registry:
-    """The cache of compiled schedules in front of a :class:`Store`."""
+    """The cache of compiled schedules in front of a :class:`Store`.
 
-    def __init__(self, store: Store) -> None:
+    Its state is bounded whatever names are asked for: entries exist only for schedules the store has,
+    at most ``max_entries`` of them (the oldest is dropped first: it is read again when asked for), and
+    the reads that go to the store take one of a fixed set of locks, chosen by the name, so that many
+    readers of one new step cost one promise.
+    """
+
+    def __init__(self, store: Store, max_entries: int = MAX_CACHED_SCHEDULES, locks: int = 64) -> None:
         self.store = store
+        self.max_entries = max_entries
         self._entries: dict[str, Entry] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks = tuple(asyncio.Lock() for _ in range(locks))
         self.hits = 0
         self.misses = 0
 
     def put(self, record: ScheduleRecord) -> Entry:
         """Cache a record this worker just wrote or read."""
         entry = Entry(record, compile_history(record.revisions), record.promised)
-        old = self._entries.get(record.name)
+        old = self._entries.pop(record.name, None)
         if old is not None and old.record.version == record.version:
             entry.promised = max(entry.promised, old.promised)
+        while len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]  # the oldest put
         self._entries[record.name] = entry
         return entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def names(self) -> list[str]:
+        """The schedules cached, the oldest first."""
+        return list(self._entries)
 
     def forget(self, name: str) -> None:
         self._entries.pop(name, None)
@@ -88,8 +105,7 @@ class Registry:
             self.hits += 1
             return entry
         self.misses += 1
-        lock = self._locks.setdefault(name, asyncio.Lock())
-        async with lock:
+        async with self._locks[hash(name) % len(self._locks)]:
             entry = self._entries.get(name)
             if entry is not None and step <= entry.promised:
                 return entry
