@@ -39,7 +39,7 @@ RUN groupadd --gid "${LRS_UID}" lrs \
         --shell /usr/sbin/nologin lrs \
     && mkdir -p /data \
     && chown lrs:lrs /data \
-    && chmod 0750 /data
+    && chmod 0700 /data
 
 COPY --from=builder /opt/lrs /opt/lrs
 

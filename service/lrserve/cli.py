@@ -62,6 +62,7 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         access_log=False,  # lrs writes its own JSON access log when LRS_ACCESS_LOG=true
         timeout_graceful_shutdown=10,
+        server_header=False,  # no "Server: uvicorn": what runs here is nobody's business
         log_level="warning" if settings.log_level == "info" else settings.log_level,
     )
     return 0

@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI is served from the package's own copy (routes/web.py)
         redoc_url=None,
         telemetry={"tracing": cfg.opentelemetry, "metrics": cfg.opentelemetry, "logs": cfg.opentelemetry},
         # one schema per model for requests and responses: a response echoes the spec as sent

@@ -27,7 +27,7 @@ def admin_token_file(data_dir: Path) -> Path:
 def ensure_admin_token(data_dir: Path) -> str:
     """Read the generated admin token, making it (mode 0600, atomically) if there is none yet."""
     path = admin_token_file(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -7,6 +7,7 @@ import bisect
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..core import LRSError
 from ._errors import problem
 
-__all__ = ["BodyLimit", "Metrics", "Observe"]
+__all__ = ["BodyLimit", "Metrics", "Observe", "redact_query"]
 
 access_log = logging.getLogger("lrs.access")
 
@@ -135,7 +136,7 @@ class Observe:
                             "ts": time.time(),
                             "method": method,
                             "path": scope["path"],
-                            "query": scope["query_string"].decode("latin-1"),
+                            "query": redact_query(scope["query_string"].decode("latin-1")),
                             "route": template,
                             "status": status,
                             "duration_ms": round(elapsed * 1000, 3),
@@ -143,6 +144,19 @@ class Observe:
                         }
                     )
                 )
+
+
+#: A query parameter whose name says it holds a secret (``token``, ``access_token``, ``api_key``, ...).
+_SECRET_PARAM = re.compile(r"(?i)((?:^|&)[^=&]*(?:token|secret|password|passwd|key|auth)[^=&]*=)[^&]*")
+
+
+def redact_query(query: str) -> str:
+    """A query string as it may be logged: the value of each secret-looking parameter shown as ``***``.
+
+    >>> redact_query("step=5&token=abc&api_key=x")
+    'step=5&token=***&api_key=***'
+    """
+    return _SECRET_PARAM.sub(r"\1***", query)
 
 
 class BodyLimit:

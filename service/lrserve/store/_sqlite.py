@@ -8,6 +8,8 @@ The schema is versioned with ``PRAGMA user_version`` and migrated at open.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ._base import AlreadyExists, NotFound, Revision, ScheduleRecord, ScheduleSummary, SQLStore, Unavailable
+
+log = logging.getLogger("lrs")
 
 __all__ = ["SQLiteStore"]
 
@@ -65,12 +69,25 @@ def _unavailable() -> Iterator[None]:
         raise Unavailable(f"the store is closed: {exc}") from exc
 
 
+def _private(path: Path) -> None:
+    """Make the database file readable by its owner alone: created 0600 (SQLite gives its -wal and -shm
+    files the same mode), or an existing one's group and other bits cleared."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(file.stat().st_mode & 0o700)
+    except PermissionError as exc:  # a file of another user's: say so, SQLite will open it if it can
+        log.warning("cannot make %s private (mode 0600): %s", path, exc)
+
+
 class SQLiteStore(SQLStore[sqlite3.Connection]):
-    """``SQLiteStore(path)``; the file and its directory are created if missing."""
+    """``SQLiteStore(path)``; the file (mode 0600) and its directory (0700) are created if missing."""
 
     def __init__(self, path: str | Path, *, busy_timeout: float = 10.0) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private(self.path)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
