@@ -4,7 +4,7 @@ HTTP-only errors (the engine's and the store's live with them)::
 
     LRSError
     ├── SpecError, StepError            (lrserve.core / lrserve._engine)        422
-    ├── StoreError: NotFound 404, AlreadyExists 409, Stale 412, PromiseBroken 409
+    ├── StoreError: NotFound 404, AlreadyExists 409, Stale 412, PromiseBroken 409, KeyReused 422
     └── HTTPError
         ├── Unauthorized               401 (with WWW-Authenticate: Bearer)
         ├── Forbidden                  403
@@ -32,7 +32,7 @@ from starlette.responses import Response
 
 from .._engine import SpecError, clean_errors
 from ..core import LRSError, StepError
-from ..store import AlreadyExists, NotFound, PromiseBroken, Stale, Unavailable
+from ..store import AlreadyExists, KeyReused, NotFound, PromiseBroken, Stale, Unavailable
 
 __all__ = [
     "PROBLEM",
@@ -91,6 +91,7 @@ STATUS: dict[type[Exception], tuple[int, str]] = {
     AlreadyExists: (409, "already-exists"),
     Stale: (412, "precondition-failed"),
     PromiseBroken: (409, "promise-broken"),
+    KeyReused: (422, "idempotency-key-reused"),
     Unavailable: (503, "store-unavailable"),
 }
 

@@ -78,7 +78,11 @@ class Registry:
         self.misses = 0
 
     def put(self, record: ScheduleRecord) -> Entry:
-        """Cache a record this worker just wrote or read."""
+        """Cache a record this worker just wrote or read (not one older than the cached: a write replayed
+        for its idempotency key gives the record as it was then)."""
+        old = self._entries.get(record.name)
+        if old is not None and old.record.version > record.version:
+            return old
         entry = Entry(record, compile_history(record.revisions), record.promised)
         old = self._entries.pop(record.name, None)
         if old is not None and old.record.version == record.version:

@@ -14,8 +14,10 @@ Errors::
     └── UnavailableError                5xx, 429 (after the retries)
     MalformedResponseError(ValueError)  a 2xx answer that is not the JSON this client expects
 
-Transport failures (connection refused, timeouts) are retried too, then raised as ``httpx.TransportError``.
-Retries: 5xx, 429 and transport errors, with jittered exponential backoff, honouring ``Retry-After``.
+Retries: 5xx, 429 and transport failures (connection refused, timeouts; raised as ``httpx.TransportError``
+once the retries are spent), with jittered exponential backoff, honouring ``Retry-After``. A write (PUT, a
+revision, DELETE) carries an ``Idempotency-Key`` made for that call and sent again on each of its retries,
+so the server applies it once even when an answer was lost; a write without one is never retried.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -157,6 +160,12 @@ class _Request(Generic[T]):
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     ok: tuple[int, ...] = (200, 201, 204)
+    #: A write: retried only with an ``Idempotency-Key`` (the server applies it once whatever the tries).
+    writes: bool = False
+
+    @property
+    def retryable(self) -> bool:
+        return not self.writes or "Idempotency-Key" in self.headers
 
 
 def _retryable(status: int) -> bool:
@@ -183,8 +192,9 @@ class _Plan:
         return default
 
 
-def _if_match(etag: str | None) -> dict[str, str]:
-    return {"If-Match": etag} if etag else {}
+def _write_headers(etag: str | None) -> dict[str, str]:
+    """If-Match (when given) and a new Idempotency-Key: one per logical call, sent again on its retries."""
+    return {**({"If-Match": etag} if etag else {}), "Idempotency-Key": uuid.uuid4().hex}
 
 
 class _Base:
@@ -213,7 +223,12 @@ class _Base:
         body = {"schedule": dict(spec), "description": description, "force": force}
         path = f"/v1/schedules/{name}"
         return _Request(
-            "PUT", path, _reads(ScheduleDocument.from_json), json=body, headers=_if_match(if_match)
+            "PUT",
+            path,
+            _reads(ScheduleDocument.from_json),
+            json=body,
+            headers=_write_headers(if_match),
+            writes=True,
         )
 
     @staticmethod
@@ -242,12 +257,18 @@ class _Base:
         }
         path = f"/v1/schedules/{name}/revisions"
         return _Request(
-            "POST", path, _reads(ScheduleDocument.from_json), json=body, headers=_if_match(if_match)
+            "POST",
+            path,
+            _reads(ScheduleDocument.from_json),
+            json=body,
+            headers=_write_headers(if_match),
+            writes=True,
         )
 
     @staticmethod
     def _delete_schedule(name: str, if_match: str) -> _Request[None]:
-        return _Request("DELETE", f"/v1/schedules/{name}", _nothing, headers={"If-Match": if_match})
+        path = f"/v1/schedules/{name}"
+        return _Request("DELETE", path, _nothing, headers=_write_headers(if_match), writes=True)
 
     @staticmethod
     def _list_schedules(limit: int, after: str | None) -> _Request[SchedulePage]:
@@ -342,10 +363,10 @@ class Client(_Base):
                 response = self.http.request(**self._args(req))
                 if response.status_code in req.ok:
                     return response
-                if not _retryable(response.status_code):
+                if not (_retryable(response.status_code) and req.retryable):
                     raise _error(response)
             except httpx.TransportError:
-                delay = next(delays, None)
+                delay = next(delays, None) if req.retryable else None
                 if delay is None:
                     raise
                 time.sleep(delay)
@@ -484,10 +505,10 @@ class AsyncClient(_Base):
                 response = await self.http.request(**self._args(req))
                 if response.status_code in req.ok:
                     return response
-                if not _retryable(response.status_code):
+                if not (_retryable(response.status_code) and req.retryable):
                     raise _error(response)
             except httpx.TransportError:
-                delay = next(delays, None)
+                delay = next(delays, None) if req.retryable else None
                 if delay is None:
                     raise
                 await asyncio.sleep(delay)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ._base import (
     AlreadyExists,
+    KeyReused,
     NotFound,
     PromiseBroken,
     Revision,
@@ -29,6 +30,7 @@ from ._sqlite import SQLiteStore
 
 __all__ = [
     "AlreadyExists",
+    "KeyReused",
     "NotFound",
     "PostgresStore",
     "PromiseBroken",

@@ -7,6 +7,7 @@ Errors (all :class:`~lrserve.core.LRSError`, mapped to HTTP in one place, ``lrse
     ├── AlreadyExists       create of a name that exists (409)
     ├── Stale               If-Match names an older version (412)
     ├── PromiseBroken       a revision would change a step already promised (409)
+    ├── KeyReused           an idempotency key sent again with another request (422)
     └── Unavailable         the database cannot be reached or is busy past its timeout (503)
 
 A schedule's history is a list of revisions. Revision 1 is effective from step 0; revision ``k`` is
@@ -14,20 +15,28 @@ effective from its ``effective_from_step`` on, evaluated at the absolute step, u
 takes over (:func:`timeline`). The store also keeps, per schedule, the highest step it has *promised*
 (``promised``; -1 before any): a revision effective at or before it is refused unless forced, so every
 rank that was given the LR of a step keeps getting the same LR for it.
+
+Every write takes an optional *idempotency key*: the key, the request and its result are stored in the
+write's own transaction, so the same key sent again (a client's retry of a write whose answer was lost)
+returns the first result and applies nothing twice. Keys are kept for :data:`KEY_LIFETIME`.
 """
 
 from __future__ import annotations
 
 import abc
+import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from ..core import LRSError
 
 __all__ = [
+    "KEY_LIFETIME",
     "AlreadyExists",
+    "KeyReused",
     "NotFound",
     "PromiseBroken",
     "Revision",
@@ -45,6 +54,9 @@ __all__ = [
 
 #: A backend's connection, as its write transactions hand it out.
 Conn = TypeVar("Conn")
+
+#: How long an idempotency key is remembered after its write.
+KEY_LIFETIME = timedelta(days=1)
 
 
 class StoreError(LRSError):
@@ -69,6 +81,17 @@ class Stale(StoreError):
     def __init__(self, name: str, current: int) -> None:
         self.name, self.current = name, current
         super().__init__(f'schedule {name!r} has changed: its current ETag is "{current}"')
+
+
+class KeyReused(StoreError):
+    """An idempotency key already used for another request (another write, schedule or content)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"the Idempotency-Key {key!r} was used for another request: a key names one write (send a new "
+            "key for a new write)"
+        )
 
 
 class Unavailable(StoreError):
@@ -163,12 +186,21 @@ class Store(abc.ABC):
     """
 
     @abc.abstractmethod
-    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
+    def create(
+        self, name: str, spec: dict[str, Any], description: str, *, idempotency_key: str | None = None
+    ) -> ScheduleRecord:
         """A new schedule whose revision 1 is ``spec`` from step 0. Raises AlreadyExists."""
 
     @abc.abstractmethod
     def replace(
-        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
+        self,
+        name: str,
+        spec: dict[str, Any],
+        description: str,
+        *,
+        if_match: int | None,
+        force: bool,
+        idempotency_key: str | None = None,
     ) -> ScheduleRecord:
         """Set the description, and when ``spec`` differs from the current one, add a revision effective
         from step 0 (which breaks any promise: refused unless ``force``)."""
@@ -183,6 +215,7 @@ class Store(abc.ABC):
         *,
         if_match: int | None,
         force: bool,
+        idempotency_key: str | None = None,
     ) -> ScheduleRecord:
         """Append a revision; refused with PromiseBroken if ``effective_from_step <= promised``, unless
         ``force`` (then recorded as forced)."""
@@ -196,7 +229,7 @@ class Store(abc.ABC):
         """Schedules in name order, starting after ``after`` (keyset paging)."""
 
     @abc.abstractmethod
-    def delete(self, name: str, *, if_match: int | None) -> None:
+    def delete(self, name: str, *, if_match: int | None, idempotency_key: str | None = None) -> None:
         """Remove a schedule and its history. Raises NotFound / Stale."""
 
     @abc.abstractmethod
@@ -275,6 +308,18 @@ class SQLStore(Store, Generic[Conn]):
     def _load(self, db: Conn, name: str) -> ScheduleRecord:
         """The schedule with its whole history. Raises NotFound."""
 
+    @abc.abstractmethod
+    def _lock_key(self, db: Conn, key: str) -> None:
+        """Make other writes with the same idempotency key wait for this transaction."""
+
+    @abc.abstractmethod
+    def _find_key(self, db: Conn, key: str) -> tuple[str, str] | None:
+        """The ``(request, result)`` stored with an idempotency key, or None."""
+
+    @abc.abstractmethod
+    def _save_key(self, db: Conn, key: str, request: str, result: str, at: str, before: str) -> None:
+        """Store an idempotency key with its request and result; forget keys stored before ``before``."""
+
     # -- the transactions -----------------------------------------------------------------------------
 
     def _locked(self, db: Conn, name: str, if_match: int | None) -> int:
@@ -284,18 +329,49 @@ class SQLStore(Store, Generic[Conn]):
             raise Stale(name, version)
         return promised
 
-    def create(self, name: str, spec: dict[str, Any], description: str) -> ScheduleRecord:
+    def _once(
+        self, key: str | None, request: list[Any], write: Callable[[Conn, str], ScheduleRecord | None]
+    ) -> ScheduleRecord | None:
+        """``write(db, at)`` in one transaction; with an idempotency ``key``, at most once for that key: a
+        key seen before returns the result stored with it (the same ``request``; another one raises
+        :class:`KeyReused`), and a new key is stored with the result in the write's own transaction."""
         at = now()
         with self._write() as db:
+            if key is None:
+                return write(db, at)
+            self._lock_key(db, key)
+            sent = json.dumps(request, sort_keys=True, separators=(",", ":"))
+            found = self._find_key(db, key)
+            if found is not None:
+                if found[0] != sent:
+                    raise KeyReused(key)
+                return _decode(found[1])
+            result = write(db, at)
+            before = (datetime.now(UTC) - KEY_LIFETIME).isoformat(timespec="microseconds")
+            self._save_key(db, key, sent, _encode(result), at, before.replace("+00:00", "Z"))
+            return result
+
+    def create(
+        self, name: str, spec: dict[str, Any], description: str, *, idempotency_key: str | None = None
+    ) -> ScheduleRecord:
+        def write(db: Conn, at: str) -> ScheduleRecord:
             self._insert_schedule(db, name, description, at)
             self._insert_revision(db, name, 1, 0, spec, "created", False, at)
             return self._load(db, name)
 
+        return _written(self._once(idempotency_key, ["create", name, spec, description], write))
+
     def replace(
-        self, name: str, spec: dict[str, Any], description: str, *, if_match: int | None, force: bool
+        self,
+        name: str,
+        spec: dict[str, Any],
+        description: str,
+        *,
+        if_match: int | None,
+        force: bool,
+        idempotency_key: str | None = None,
     ) -> ScheduleRecord:
-        at = now()
-        with self._write() as db:
+        def write(db: Conn, at: str) -> ScheduleRecord:
             promised = self._locked(db, name, if_match)
             last, current = self._last_revision(db, name)
             if current != spec:
@@ -303,6 +379,9 @@ class SQLStore(Store, Generic[Conn]):
                 self._insert_revision(db, name, last + 1, 0, spec, "replaced", forced, at)
             self._touch(db, name, description, at)
             return self._load(db, name)
+
+        request = ["replace", name, spec, description, if_match, force]
+        return _written(self._once(idempotency_key, request, write))
 
     def add_revision(
         self,
@@ -313,9 +392,9 @@ class SQLStore(Store, Generic[Conn]):
         *,
         if_match: int | None,
         force: bool,
+        idempotency_key: str | None = None,
     ) -> ScheduleRecord:
-        at = now()
-        with self._write() as db:
+        def write(db: Conn, at: str) -> ScheduleRecord:
             promised = self._locked(db, name, if_match)
             forced = breaks_promise(name, promised, effective_from_step, force)
             last, _ = self._last_revision(db, name)
@@ -323,7 +402,30 @@ class SQLStore(Store, Generic[Conn]):
             self._touch(db, name, None, at)
             return self._load(db, name)
 
-    def delete(self, name: str, *, if_match: int | None) -> None:
-        with self._write() as db:
+        request = ["revise", name, spec, effective_from_step, comment, if_match, force]
+        return _written(self._once(idempotency_key, request, write))
+
+    def delete(self, name: str, *, if_match: int | None, idempotency_key: str | None = None) -> None:
+        def write(db: Conn, at: str) -> None:
             self._locked(db, name, if_match)
             self._delete_schedule(db, name)
+
+        self._once(idempotency_key, ["delete", name, if_match], write)
+
+
+def _written(record: ScheduleRecord | None) -> ScheduleRecord:
+    assert record is not None, "a write of a schedule returns it"
+    return record
+
+
+def _encode(result: ScheduleRecord | None) -> str:
+    """A write's result as stored with its idempotency key."""
+    return json.dumps(None if result is None else asdict(result), allow_nan=False)
+
+
+def _decode(text: str) -> ScheduleRecord | None:
+    data = json.loads(text)
+    if data is None:
+        return None
+    revisions = tuple(Revision(**r) for r in data.pop("revisions"))
+    return ScheduleRecord(**data, revisions=revisions)

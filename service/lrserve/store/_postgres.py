@@ -56,11 +56,24 @@ MIGRATIONS: list[list[LiteralString]] = [
         )
         """,
     ],
+    [
+        """
+        CREATE TABLE lrs_idempotency (
+            key text COLLATE "C" PRIMARY KEY,
+            request text NOT NULL,
+            result text NOT NULL,
+            created_at text NOT NULL
+        )
+        """,
+        "CREATE INDEX lrs_idempotency_created_at ON lrs_idempotency (created_at)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: pg_advisory_xact_lock key held while the schema is created or migrated ("lrs" in ASCII).
 _MIGRATION_LOCK = 0x6C7273
+#: pg_advisory_xact_lock(key1, key2) space of idempotency keys (key2: the hash of the key).
+_KEY_LOCK = 0x6C72
 
 _INSTALL_HINT = (
     "PostgreSQL support needs psycopg 3 and psycopg-pool: pip install 'psycopg[binary]' psycopg-pool"
@@ -192,6 +205,20 @@ class PostgresStore(SQLStore["Connection[TupleRow]"]):
         if row is None:
             raise NotFound(name)
         return int(row[0]), int(row[1])
+
+    def _lock_key(self, db: Connection[TupleRow], key: str) -> None:
+        # the same key's requests wait for each other; the lock's own key space, by the text's hash
+        db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_KEY_LOCK, key))
+
+    def _find_key(self, db: Connection[TupleRow], key: str) -> tuple[str, str] | None:
+        row = db.execute("SELECT request, result FROM lrs_idempotency WHERE key = %s", (key,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def _save_key(
+        self, db: Connection[TupleRow], key: str, request: str, result: str, at: str, before: str
+    ) -> None:
+        db.execute("DELETE FROM lrs_idempotency WHERE created_at < %s", (before,))
+        db.execute("INSERT INTO lrs_idempotency VALUES (%s, %s, %s, %s)", (key, request, result, at))
 
     def _last_revision(self, db: Connection[TupleRow], name: str) -> tuple[int, dict[str, Any]]:
         # a statement of its own, so that it runs after the lock

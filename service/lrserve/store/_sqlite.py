@@ -47,6 +47,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (name, number)
     ) STRICT;
     """,
+    """
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        request TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX idempotency_created_at ON idempotency (created_at);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -179,6 +188,19 @@ class SQLiteStore(SQLStore[sqlite3.Connection]):
             "WHERE name = ?",
             (description, _next_version(db), at, name),
         )
+
+    def _lock_key(self, db: sqlite3.Connection, key: str) -> None:
+        pass  # BEGIN IMMEDIATE already holds the database's one write lock
+
+    def _find_key(self, db: sqlite3.Connection, key: str) -> tuple[str, str] | None:
+        row = db.execute("SELECT request, result FROM idempotency WHERE key = ?", (key,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def _save_key(
+        self, db: sqlite3.Connection, key: str, request: str, result: str, at: str, before: str
+    ) -> None:
+        db.execute("DELETE FROM idempotency WHERE created_at < ?", (before,))
+        db.execute("INSERT INTO idempotency VALUES (?, ?, ?, ?)", (key, request, result, at))
 
     def _delete_schedule(self, db: sqlite3.Connection, name: str) -> None:
         db.execute("DELETE FROM schedules WHERE name = ?", (name,))

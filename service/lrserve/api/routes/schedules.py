@@ -36,6 +36,16 @@ router = APIRouter(
     prefix="/v1/schedules", tags=["schedules"], responses=problem_responses(401, 403, 422, 503)
 )
 IfMatch = Annotated[str | None, Header(description='The ETag of the version you last read, e.g. "12".')]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[!-~]+$",
+        description="A key of yours for this write (e.g. a UUID), sent again on every retry of it: the same "
+        "key and request within a day give the first result again, and nothing is applied twice.",
+    ),
+]
 #: The response headers a schedule is sent with (the ETag, and with ?step= the promised horizon).
 ETAG = {
     "ETag": {
@@ -113,13 +123,21 @@ def _respond(
     dependencies=[Admin],
 )
 async def put_schedule(
-    name: Name, body: ScheduleIn, request: Request, state: State, if_match: IfMatch = None
+    name: Name,
+    body: ScheduleIn,
+    request: Request,
+    state: State,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Create a schedule (201), or replace it (200; needs If-Match with its current ETag)."""
     spec = _raw_spec(await request.body())
+    key = idempotency_key
     if if_match is None:
         try:
-            record = await run_in_threadpool(state.store.create, name, spec, body.description)
+            record = await run_in_threadpool(
+                lambda: state.store.create(name, spec, body.description, idempotency_key=key)
+            )
         except AlreadyExists:
             raise PreconditionRequired(
                 f"schedule {name!r} exists: to replace it, send If-Match with its ETag "
@@ -129,7 +147,12 @@ async def put_schedule(
     else:
         record = await run_in_threadpool(
             lambda: state.store.replace(
-                name, spec, body.description, if_match=_version(if_match), force=body.force
+                name,
+                spec,
+                body.description,
+                if_match=_version(if_match),
+                force=body.force,
+                idempotency_key=key,
             )
         )
         status = 200
@@ -221,11 +244,16 @@ def _unchanged(if_none_match: str | None, version: int) -> bool:
 
 
 @router.delete("/{name}", status_code=204, dependencies=[Admin], responses=problem_responses(404, 412, 428))
-async def delete_schedule(name: Name, state: State, if_match: IfMatch = None) -> Response:
+async def delete_schedule(
+    name: Name, state: State, if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response:
     """Delete a schedule and its history (needs If-Match)."""
     if if_match is None:
         raise PreconditionRequired(f"deleting {name!r} needs If-Match with its current ETag")
-    await run_in_threadpool(lambda: state.store.delete(name, if_match=_version(if_match)))
+    version = _version(if_match)
+    await run_in_threadpool(
+        lambda: state.store.delete(name, if_match=version, idempotency_key=idempotency_key)
+    )
     state.registry.forget(name)
     return Response(status_code=204)
 
@@ -238,7 +266,12 @@ async def delete_schedule(name: Name, state: State, if_match: IfMatch = None) ->
     responses={201: {"description": "Revised", "headers": ETAG}, **problem_responses(404, 409, 412, 413)},
 )
 async def create_revision(
-    name: Name, body: RevisionIn, request: Request, state: State, if_match: IfMatch = None
+    name: Name,
+    body: RevisionIn,
+    request: Request,
+    state: State,
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Change a schedule from a future step on (409 if that step was already served, unless forced)."""
     spec = _raw_spec(await request.body())
@@ -250,6 +283,7 @@ async def create_revision(
             body.comment,
             if_match=None if if_match is None else _version(if_match),
             force=body.force,
+            idempotency_key=idempotency_key,
         )
     )
     state.registry.put(record)
