@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(cfg.log_level)
-        store = await run_in_threadpool(open_store, cfg.resolved_database_url)
+        url, timeout = cfg.resolved_database_url, cfg.database_timeout
+        store = await run_in_threadpool(lambda: open_store(url, timeout=timeout))
         try:
             admin = cfg.admin_token or ensure_admin_token(cfg.data_dir)
             if cfg.schedules_file is not None:

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
         None, description="Bearer token for writes; generated into <data dir>/admin-token when unset."
     )
     read_token: str | None = Field(None, description="Bearer token for reads; reads are open when unset.")
+    database_timeout: float = Field(
+        2.0,
+        gt=0,
+        le=60,
+        description="Seconds a request may wait on the database (a connection, a lock, a statement) before "
+        "it fails with 503 and Retry-After.",
+    )
     schedules_file: Path | None = Field(
         None, description="YAML or JSON file of named schedules applied at start."
     )

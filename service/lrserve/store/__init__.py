@@ -49,8 +49,9 @@ __all__ = [
 ]
 
 
-def open_store(url: str) -> Store:
-    """Open the store a database URL names.
+def open_store(url: str, *, timeout: float = 2.0) -> Store:
+    """Open the store a database URL names; ``timeout`` (seconds) bounds each wait on the database (a
+    connection, a lock, a statement), after which the operation fails with :class:`Unavailable`.
 
     - ``sqlite:///relative/path`` or ``sqlite:////absolute/path``: a :class:`SQLiteStore`;
     - ``postgresql://...`` or ``postgres://...`` (a libpq URI, passed on as it is): a
@@ -61,9 +62,9 @@ def open_store(url: str) -> Store:
     if sep and scheme == "sqlite":
         if not rest.startswith("/") or rest == "/":
             raise ValueError(f"a SQLite URL is sqlite:///PATH; got {url!r}")
-        return SQLiteStore(Path(rest[1:]))
+        return SQLiteStore(Path(rest[1:]), busy_timeout=timeout)
     if sep and scheme in ("postgresql", "postgres"):
-        return PostgresStore(url)
+        return PostgresStore(url, timeout=timeout)
     raise ValueError(
         f"unsupported database URL {redacted(url)!r}: expected sqlite:///PATH or "
         "postgresql://USER@HOST:PORT/DATABASE"

@@ -90,7 +90,12 @@ class PostgresStore(SQLStore["Connection[TupleRow]"]):
     """``PostgresStore("postgresql://user@host:5432/db")``.
 
     ``schema``: keep the tables in this schema (created if missing) instead of the connection's default
-    search path; tests give each test its own. ``pool_size``: at most this many connections.
+    search path; tests give each test its own. ``pool_size``: at most this many connections. ``timeout``
+    (seconds) bounds every wait on the server: a connection (libpq's ``connect_timeout``, whole seconds,
+    at least 2; a free connection of the pool), a statement (``statement_timeout``), and unacknowledged
+    data on a connection whose server went away (``tcp_user_timeout``). A failed reconnection is not
+    retried with a growing backoff: the next request tries again, so service resumes as soon as the
+    server answers.
     """
 
     def __init__(
@@ -99,7 +104,7 @@ class PostgresStore(SQLStore["Connection[TupleRow]"]):
         *,
         schema: str | None = None,
         pool_size: int = 8,
-        connect_timeout: float = 10.0,
+        timeout: float = 10.0,
     ) -> None:
         try:
             import psycopg
@@ -110,7 +115,9 @@ class PostgresStore(SQLStore["Connection[TupleRow]"]):
 
         self.schema = schema
         params: dict[str, Any] = psycopg.conninfo.conninfo_to_dict(conninfo)
-        params.setdefault("connect_timeout", max(1, round(connect_timeout)))
+        params.setdefault("connect_timeout", max(2, round(timeout)))
+        params.setdefault("tcp_user_timeout", round(timeout * 1000))
+        self._statement_timeout = round(timeout * 1000)
         self._conninfo = psycopg.conninfo.make_conninfo(**params)
         self._search_path = (
             None if schema is None else sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
@@ -129,12 +136,14 @@ class PostgresStore(SQLStore["Connection[TupleRow]"]):
             open=True,
             configure=self._configure,
             name="lrs-store",
-            timeout=connect_timeout,
+            timeout=timeout,
+            reconnect_timeout=timeout,
         )
 
     # -- connections ---------------------------------------------------------------------------------
 
     def _configure(self, conn: Connection[TupleRow]) -> None:
+        conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(self._statement_timeout),))
         if self._search_path is not None:
             conn.execute(self._search_path)
 

@@ -29,7 +29,8 @@ async def read_readyz(state: State) -> Response:
     try:
         await run_in_threadpool(state.store.ping)
     except Exception as exc:
-        return problem(503, "not-ready", f"the store does not answer: {exc}", "/readyz")
+        detail = f"the store does not answer: {exc}"
+        return problem(503, "not-ready", detail, "/readyz", {"Retry-After": "1"})
     return json_response({"status": "ok"})
 
 
