@@ -128,7 +128,11 @@ class ScheduleIn(_In):
 
     schedule: Spec
     description: Text = ""
-    force: bool = Field(False, description="Replace even if steps of the current spec have been served.")
+    force: bool = Field(
+        False,
+        description="Replace even if steps of the current spec have been served (or create again a name "
+        "deleted after serving steps, with other LRs for them).",
+    )
 
 
 class RevisionIn(_In):

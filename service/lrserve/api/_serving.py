@@ -175,10 +175,13 @@ def _apply(store: Store, entry: FileEntry, label: str) -> str:
 def _apply_once(store: Store, entry: FileEntry, label: str) -> str:
     name, spec, description = entry.name, entry.schedule, entry.description
     try:
-        store.create(name, spec, description)
+        store.create(name, spec, description, force=entry.force)
         return f"created {name}"
     except AlreadyExists:
         pass
+    except PromiseBroken as exc:  # a schedule of that name was deleted after serving steps
+        what = "creating it again (a schedule of that name was deleted) with other LRs for them"
+        raise SchedulesFileError(f"{label}: {promise_refusal(name, exc.promised, what)}") from None
     record = store.get(name)
     action, refusal = plan(entry, (record.current.spec, record.description, record.promised))
     if refusal is not None:

@@ -16,6 +16,10 @@ takes over (:func:`timeline`). The store also keeps, per schedule, the highest s
 (``promised``; -1 before any): a revision effective at or before it is refused unless forced, so every
 rank that was given the LR of a step keeps getting the same LR for it.
 
+A deleted schedule leaves a *tombstone*: its promise and the specs in force up to it. Creating the name
+again with other LRs for those steps is refused (:class:`PromiseBroken`) unless forced, and the new
+schedule keeps the promise, so a step once served keeps its LR across a delete.
+
 Every write takes an optional *idempotency key*: the key, the request and its result are stored in the
 write's own transaction, so the same key sent again (a client's retry of a write whose answer was lost)
 returns the first result and applies nothing twice. Keys are kept for :data:`KEY_LIFETIME`.
@@ -187,9 +191,16 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def create(
-        self, name: str, spec: dict[str, Any], description: str, *, idempotency_key: str | None = None
+        self,
+        name: str,
+        spec: dict[str, Any],
+        description: str,
+        *,
+        force: bool = False,
+        idempotency_key: str | None = None,
     ) -> ScheduleRecord:
-        """A new schedule whose revision 1 is ``spec`` from step 0. Raises AlreadyExists."""
+        """A new schedule whose revision 1 is ``spec`` from step 0. Raises AlreadyExists; over a deleted
+        schedule's promised steps with other LRs, PromiseBroken unless ``force`` (recorded as forced)."""
 
     @abc.abstractmethod
     def replace(
@@ -270,8 +281,16 @@ class SQLStore(Store, Generic[Conn]):
         """A write transaction: committed when the block ends, rolled back if it raises."""
 
     @abc.abstractmethod
-    def _insert_schedule(self, db: Conn, name: str, description: str, at: str) -> None:
-        """Add the schedule's row with a new version and no promise. Raises AlreadyExists."""
+    def _insert_schedule(self, db: Conn, name: str, description: str, at: str, promised: int) -> None:
+        """Add the schedule's row with a new version and the promise ``promised``. Raises AlreadyExists."""
+
+    @abc.abstractmethod
+    def _tombstone(self, db: Conn, name: str) -> tuple[int, str] | None:
+        """The deleted schedule's ``(promised, pieces)`` (locked for the transaction), or None."""
+
+    @abc.abstractmethod
+    def _set_tombstone(self, db: Conn, name: str, stone: tuple[int, str] | None) -> None:
+        """Leave (or, with None, remove) the tombstone of ``name``."""
 
     @abc.abstractmethod
     def _lock_row(self, db: Conn, name: str) -> tuple[int, int]:
@@ -352,14 +371,31 @@ class SQLStore(Store, Generic[Conn]):
             return result
 
     def create(
-        self, name: str, spec: dict[str, Any], description: str, *, idempotency_key: str | None = None
+        self,
+        name: str,
+        spec: dict[str, Any],
+        description: str,
+        *,
+        force: bool = False,
+        idempotency_key: str | None = None,
     ) -> ScheduleRecord:
         def write(db: Conn, at: str) -> ScheduleRecord:
-            self._insert_schedule(db, name, description, at)
-            self._insert_revision(db, name, 1, 0, spec, "created", False, at)
+            promised, forced, comment = -1, False, "created"
+            stone = self._tombstone(db, name)
+            if stone is not None:
+                promised = stone[0]
+                pieces = json.loads(stone[1])
+                # the LRs of the promised steps are the same only where every piece in force there is spec
+                if any(start <= promised and piece != spec for start, piece in pieces):
+                    forced = breaks_promise(name, promised, 0, force)
+                    comment = f"created again over steps up to {promised} served before a delete"
+            self._insert_schedule(db, name, description, at, promised)
+            self._insert_revision(db, name, 1, 0, spec, comment, forced, at)
+            if stone is not None:
+                self._set_tombstone(db, name, None)
             return self._load(db, name)
 
-        return _written(self._once(idempotency_key, ["create", name, spec, description], write))
+        return _written(self._once(idempotency_key, ["create", name, spec, description, force], write))
 
     def replace(
         self,
@@ -407,7 +443,10 @@ class SQLStore(Store, Generic[Conn]):
 
     def delete(self, name: str, *, if_match: int | None, idempotency_key: str | None = None) -> None:
         def write(db: Conn, at: str) -> None:
-            self._locked(db, name, if_match)
+            promised = self._locked(db, name, if_match)
+            if promised >= 0:  # keep the promise: the name cannot come back with other LRs for those steps
+                pieces = [[start, r.spec] for start, r in timeline(self._load(db, name).revisions)]
+                self._set_tombstone(db, name, (promised, json.dumps(pieces, allow_nan=False)))
             self._delete_schedule(db, name)
 
         self._once(idempotency_key, ["delete", name, if_match], write)

@@ -67,6 +67,15 @@ MIGRATIONS: list[list[LiteralString]] = [
         """,
         "CREATE INDEX lrs_idempotency_created_at ON lrs_idempotency (created_at)",
     ],
+    [
+        """
+        CREATE TABLE lrs_tombstones (
+            name text COLLATE "C" PRIMARY KEY,
+            promised bigint NOT NULL,
+            pieces text NOT NULL
+        )
+        """,
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -197,15 +206,28 @@ class PostgresStore(SQLStore["Connection[TupleRow]"]):
 
     # -- the statements of the store's transactions (SQLStore) -----------------------------------------
 
-    def _insert_schedule(self, db: Connection[TupleRow], name: str, description: str, at: str) -> None:
+    def _insert_schedule(
+        self, db: Connection[TupleRow], name: str, description: str, at: str, promised: int
+    ) -> None:
         row = db.execute(
             "INSERT INTO lrs_schedules (name, description, version, promised, created_at, updated_at) "
-            "VALUES (%s, %s, nextval('lrs_version_seq'), -1, %s, %s) "
+            "VALUES (%s, %s, nextval('lrs_version_seq'), %s, %s, %s) "
             "ON CONFLICT (name) DO NOTHING RETURNING version",
-            (name, description, at, at),
+            (name, description, promised, at, at),
         ).fetchone()
         if row is None:
             raise AlreadyExists(name)
+
+    def _tombstone(self, db: Connection[TupleRow], name: str) -> tuple[int, str] | None:
+        row = db.execute(
+            "SELECT promised, pieces FROM lrs_tombstones WHERE name = %s FOR UPDATE", (name,)
+        ).fetchone()
+        return None if row is None else (int(row[0]), row[1])
+
+    def _set_tombstone(self, db: Connection[TupleRow], name: str, stone: tuple[int, str] | None) -> None:
+        db.execute("DELETE FROM lrs_tombstones WHERE name = %s", (name,))
+        if stone is not None:
+            db.execute("INSERT INTO lrs_tombstones VALUES (%s, %s, %s)", (name, *stone))
 
     def _lock_row(self, db: Connection[TupleRow], name: str) -> tuple[int, int]:
         row = db.execute(

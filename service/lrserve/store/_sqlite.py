@@ -56,6 +56,13 @@ MIGRATIONS: list[str] = [
     ) STRICT;
     CREATE INDEX idempotency_created_at ON idempotency (created_at);
     """,
+    """
+    CREATE TABLE tombstones (
+        name TEXT PRIMARY KEY,
+        promised INTEGER NOT NULL,
+        pieces TEXT NOT NULL
+    ) STRICT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -145,11 +152,24 @@ class SQLiteStore(SQLStore[sqlite3.Connection]):
 
     # -- the statements of the store's transactions (SQLStore) -----------------------------------------
 
-    def _insert_schedule(self, db: sqlite3.Connection, name: str, description: str, at: str) -> None:
+    def _insert_schedule(
+        self, db: sqlite3.Connection, name: str, description: str, at: str, promised: int
+    ) -> None:
         if db.execute("SELECT 1 FROM schedules WHERE name = ?", (name,)).fetchone():
             raise AlreadyExists(name)
         version = _next_version(db)
-        db.execute("INSERT INTO schedules VALUES (?, ?, ?, -1, ?, ?)", (name, description, version, at, at))
+        db.execute(
+            "INSERT INTO schedules VALUES (?, ?, ?, ?, ?, ?)", (name, description, version, promised, at, at)
+        )
+
+    def _tombstone(self, db: sqlite3.Connection, name: str) -> tuple[int, str] | None:
+        row = db.execute("SELECT promised, pieces FROM tombstones WHERE name = ?", (name,)).fetchone()
+        return None if row is None else (int(row[0]), row[1])
+
+    def _set_tombstone(self, db: sqlite3.Connection, name: str, stone: tuple[int, str] | None) -> None:
+        db.execute("DELETE FROM tombstones WHERE name = ?", (name,))
+        if stone is not None:
+            db.execute("INSERT INTO tombstones VALUES (?, ?, ?)", (name, *stone))
 
     def _lock_row(self, db: sqlite3.Connection, name: str) -> tuple[int, int]:
         # BEGIN IMMEDIATE already holds the database's one write lock

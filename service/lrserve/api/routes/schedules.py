@@ -136,7 +136,9 @@ async def put_schedule(
     if if_match is None:
         try:
             record = await run_in_threadpool(
-                lambda: state.store.create(name, spec, body.description, idempotency_key=key)
+                lambda: state.store.create(
+                    name, spec, body.description, force=body.force, idempotency_key=key
+                )
             )
         except AlreadyExists:
             raise PreconditionRequired(
