@@ -34,6 +34,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .api import Settings
     from .api._app import configure_logging
     from .api._auth import ensure_admin_token
+    from .api._connections import Protocol
     from .store import redacted
 
     try:
@@ -63,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,  # lrs writes its own JSON access log when LRS_ACCESS_LOG=true
         timeout_graceful_shutdown=10,
         server_header=False,  # no "Server: uvicorn": what runs here is nobody's business
+        http=Protocol,  # httptools, with a deadline for request heads and a cap on connections
         log_level="warning" if settings.log_level == "info" else settings.log_level,
     )
     return 0

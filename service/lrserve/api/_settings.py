@@ -57,6 +57,19 @@ class Settings(BaseSettings):
     cache_refresh_seconds: float = Field(
         1.0, gt=0, description="How often a worker checks the database for changes made by other workers."
     )
+    head_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="Seconds a connection may take to send a request's head (from the connection, or the "
+        "first byte of the next request on a kept-alive one); then it is closed.",
+    )
+    max_connections: int = Field(
+        1000,
+        ge=1,
+        description="The most connections a server process keeps (and below its open-files limit); one "
+        "more closes the oldest still waiting for a request head.",
+    )
     access_log: bool = Field(False, description="Write one JSON line per request to stderr.")
     log_level: str = Field("info", description="Logging level of the lrs logger.")
     opentelemetry: bool = Field(
